@@ -116,8 +116,8 @@ public final class ValueFormat {
   }
 
   /**
-   * Go's {@code fmt} verbs for floats: {@code %g} (exponent threshold 6) when {@code verbV} is false, and
-   * {@code %v} (threshold 21) when true. Used for Prometheus' error and annotation texts.
+   * Go's {@code fmt} verbs {@code %g} and {@code %v} for floats (the same for float64: shortest digits,
+   * exponent form when the exponent is < -4 or >= 6). Used for Prometheus' error and annotation texts.
    */
   public static String formatG(double v, boolean verbV) {
     if (Double.isNaN(v)) {
@@ -131,7 +131,7 @@ public final class ValueFormat {
     }
     Digits d = shortest(v);
     int exp = d.decimalPoint - 1;
-    int eprec = verbV ? 21 : 6;
+    int eprec = 6;
     if (exp < -4 || exp >= eprec) {
       return formatE(v);
     }

@@ -1,7 +1,15 @@
 package io.promgate.promql.engine.promqltest;
 
 import io.promgate.model.Labels;
+import io.promgate.promql.ast.AggregateExpr;
+import io.promgate.promql.ast.BinaryExpr;
+import io.promgate.promql.ast.Call;
 import io.promgate.promql.ast.Expr;
+import io.promgate.promql.ast.MatrixSelector;
+import io.promgate.promql.ast.ParenExpr;
+import io.promgate.promql.ast.SubqueryExpr;
+import io.promgate.promql.ast.UnaryExpr;
+import io.promgate.promql.ast.VectorSelector;
 import io.promgate.promql.ast.ExprType;
 import io.promgate.promql.engine.Engine;
 import io.promgate.promql.engine.EngineException;
@@ -74,6 +82,30 @@ public final class PromqlTestRunner {
   private final Function<String, Expr> parser;
   private final Engine engine;
 
+  /** A runner with promgate's PromQL parser. */
+  public PromqlTestRunner() {
+    this(io.promgate.promql.parser.PromQLParser::parse);
+  }
+
+  /** {@code [-v] FILE...}: runs the scripts, exits 1 when any eval failed ({@code -v} also lists skips). */
+  public static void main(String[] args) {
+    boolean verbose = false;
+    List<Path> files = new ArrayList<>();
+    for (String a : args) {
+      if (a.equals("-v")) {
+        verbose = true;
+      } else {
+        files.add(Path.of(a));
+      }
+    }
+    PromqlTestRunner runner = new PromqlTestRunner();
+    runner.verbose = verbose;
+    Result r = runner.run(files, System.out);
+    System.exit(r.failed() > 0 ? 1 : 0);
+  }
+
+  private boolean verbose;
+
   /** @param parser the PromQL parser: text to AST, throwing any RuntimeException for invalid queries */
   public PromqlTestRunner(Function<String, Expr> parser) {
     this.parser = parser;
@@ -92,6 +124,8 @@ public final class PromqlTestRunner {
       for (EvalOutcome o : r.outcomes()) {
         if (o.status() == EvalOutcome.Status.FAILED) {
           out.println("  FAIL " + o.id() + " " + o.expr() + ": " + o.message());
+        } else if (verbose && o.status() == EvalOutcome.Status.SKIPPED) {
+          out.println("  SKIP " + o.id() + " " + o.expr() + ": " + o.message());
         }
       }
     }
@@ -115,15 +149,15 @@ public final class PromqlTestRunner {
   public List<EvalOutcome> runScript(String name, Script script) {
     List<EvalOutcome> outcomes = new ArrayList<>();
     MemoryStorage storage = new MemoryStorage();
-    boolean histograms = false;
+    Set<Labels> histogramSeries = new HashSet<>();
     for (Script.Command c : script.commands) {
       if (c instanceof Script.Clear) {
         storage.clear();
-        histograms = false;
+        histogramSeries.clear();
       } else if (c instanceof Script.Load load) {
-        histograms |= load(storage, load);
+        load(storage, load, histogramSeries);
       } else if (c instanceof Script.Eval ev) {
-        if (histograms || ev.expectsHistogram) {
+        if (ev.expectsHistogram || readsHistograms(ev.expr, histogramSeries)) {
           outcomes.add(new EvalOutcome(name, ev.line, ev.expr, EvalOutcome.Status.SKIPPED, "native histograms"));
           continue;
         }
@@ -140,21 +174,79 @@ public final class PromqlTestRunner {
     return outcomes;
   }
 
-  /** Appends a load block; returns whether it holds native histogram samples (or is load_with_nhcb). */
-  private static boolean load(MemoryStorage storage, Script.Load load) {
-    boolean hist = load.withNhcb();
+  /**
+   * Appends a load block's float samples. Series with native histogram samples and the custom-bucket
+   * histograms a {@code load_with_nhcb} block derives ({@code x_bucket}, {@code x_count}, {@code x_sum} →
+   * {@code x}, as Prometheus loads them besides the floats) are recorded as histogram series.
+   */
+  private static void load(MemoryStorage storage, Script.Load load, Set<Labels> histogramSeries) {
     for (SeriesDescription sd : load.series()) {
       long ts = 0;
       for (Double v : sd.values()) {
         if (v == SeriesDescription.HISTOGRAM) {
-          hist = true;
+          histogramSeries.add(sd.labels());
         } else if (v != SeriesDescription.OMITTED) {
           storage.append(sd.labels(), ts, v);
         }
         ts += load.gapMillis();
       }
+      if (load.withNhcb()) {
+        String name = sd.labels().metricName();
+        for (String suffix : List.of("_bucket", "_count", "_sum")) {
+          if (name.endsWith(suffix)) {
+            histogramSeries.add(sd.labels().toBuilder().set(Labels.METRIC_NAME,
+                name.substring(0, name.length() - suffix.length())).del("le").build());
+          }
+        }
+      }
     }
-    return hist;
+  }
+
+  /** Whether any selector of the query matches a series that holds native histogram samples. */
+  private boolean readsHistograms(String query, Set<Labels> histogramSeries) {
+    if (histogramSeries.isEmpty()) {
+      return false;
+    }
+    Expr expr;
+    try {
+      expr = parser.apply(query);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    List<VectorSelector> selectors = new ArrayList<>();
+    collectSelectors(expr, selectors);
+    for (VectorSelector vs : selectors) {
+      for (Labels l : histogramSeries) {
+        if (vs.matchers().stream().allMatch(m -> m.matches(l.get(m.name())))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void collectSelectors(Expr e, List<VectorSelector> out) {
+    if (e instanceof VectorSelector vs) {
+      out.add(vs);
+    } else if (e instanceof MatrixSelector ms) {
+      out.add(ms.selector());
+    } else if (e instanceof SubqueryExpr sq) {
+      collectSelectors(sq.expr(), out);
+    } else if (e instanceof AggregateExpr a) {
+      collectSelectors(a.expr(), out);
+      if (a.param() != null) {
+        collectSelectors(a.param(), out);
+      }
+    } else if (e instanceof BinaryExpr b) {
+      collectSelectors(b.lhs(), out);
+      collectSelectors(b.rhs(), out);
+    } else if (e instanceof Call c) {
+      c.args().forEach(a -> collectSelectors(a, out));
+    } else if (e instanceof ParenExpr p) {
+      collectSelectors(p.expr(), out);
+    } else if (e instanceof UnaryExpr u) {
+      collectSelectors(u.expr(), out);
+    }
   }
 
   /** Runs one eval; null when it passed, else what went wrong. */

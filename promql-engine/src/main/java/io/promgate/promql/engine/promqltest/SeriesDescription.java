@@ -21,7 +21,7 @@ public record SeriesDescription(Labels labels, List<Double> values, boolean hasH
   /** A histogram value (not decoded). */
   public static final Double HISTOGRAM = Double.valueOf(Double.longBitsToDouble(0x7ff8dead0000cafeL));
 
-  private static final String NUM = "(?:[+-]?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN]|0[xX][0-9a-fA-F]+"
+  private static final String NUM = "(?:[+-]?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN]"
       + "|(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?))";
   private static final Pattern ITEM = Pattern.compile("^(" + NUM + "|stale)(?:(" + NUM + ")?x([0-9]+))?$");
   private static final Pattern BLANK = Pattern.compile("^_(?:x([0-9]+))?$");
