@@ -6,7 +6,6 @@ import io.promgate.model.SampleIterator;
 import io.promgate.model.SelectHints;
 import io.promgate.model.Series;
 import io.promgate.model.SeriesSet;
-import io.promgate.model.StorageException;
 import io.promgate.model.ValueType;
 import io.promgate.promql.ast.AggregateExpr;
 import io.promgate.promql.ast.At;
@@ -60,6 +59,7 @@ final class SeriesFetcher {
       Evaluator.Limits limits) {
     walk(root, new Path(0, 0, null, 0, "", List.of(), false), 0);
     Map<VectorSelector, List<SelectedSeries>> out = new IdentityHashMap<>();
+    List<io.promgate.model.Labels> histograms = new ArrayList<>();
     if (planned.isEmpty()) {
       return out;
     }
@@ -79,8 +79,9 @@ final class SeriesFetcher {
         List<SelectedSeries> list = new ArrayList<>();
         while (set.next()) {
           limits.check();
-          SelectedSeries s = read(set.at(), p.start, p.end);
+          SelectedSeries s = read(set.at(), p.start, p.end, histograms);
           if (s != null) {
+            limits.add(s.n);
             list.add(s);
           }
         }
@@ -89,13 +90,20 @@ final class SeriesFetcher {
         }
         out.put(p.selector, list);
       }
-    } catch (StorageException e) {
-      throw e;
+      if (!histograms.isEmpty()) {
+        annotations.warn("native histogram samples are not supported yet and were ignored, e.g. in "
+            + histograms.get(0) + (histograms.size() > 1 ? " and " + (histograms.size() - 1) + " more series" : ""));
+      }
     }
     return out;
   }
 
-  private static SelectedSeries read(Series series, long start, long end) {
+  /**
+   * Copies the float samples of [start, end] into arrays. Native histogram samples are not evaluated yet:
+   * they are left out and the series is recorded, so the query answers for the floats with a warning
+   * instead of failing as a whole.
+   */
+  private static SelectedSeries read(Series series, long start, long end, List<io.promgate.model.Labels> histograms) {
     SampleIterator it = series.iterator();
     long[] t = new long[16];
     double[] f = new double[16];
@@ -107,10 +115,10 @@ final class SeriesFetcher {
         break;
       }
       if (vt == ValueType.HISTOGRAM) {
-        throw EngineException.execution("native histogram samples are not supported yet (series "
-            + series.labels() + ")");
-      }
-      if (ts >= start && (n == 0 || ts > t[n - 1])) {
+        if (histograms.isEmpty() || histograms.get(histograms.size() - 1) != series.labels()) {
+          histograms.add(series.labels());
+        }
+      } else if (ts >= start && (n == 0 || ts > t[n - 1])) {
         if (n == t.length) {
           t = Arrays.copyOf(t, n * 2);
           f = Arrays.copyOf(f, n * 2);

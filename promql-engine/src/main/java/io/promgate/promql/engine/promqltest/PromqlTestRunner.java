@@ -113,6 +113,11 @@ public final class PromqlTestRunner {
         .timeout(Duration.ofSeconds(100)).defaultSubqueryStep(Duration.ofMinutes(1)).build();
   }
 
+  /** Runs the files, printing to standard output. */
+  public Result run(List<Path> files) {
+    return run(files, System.out);
+  }
+
   /** Runs the files, printing one line per file and the totals last. */
   public Result run(List<Path> files, PrintStream out) {
     List<FileResult> results = new ArrayList<>();
