@@ -126,7 +126,7 @@ public final class Engine {
           new SeriesFetcher(start, end, step, lookbackMillis, noStepSubqueryInterval)
               .fetch(expr, queryable, annotations, limits);
       Evaluator.Shared shared = new Evaluator.Shared(data, annotations, limits, lookbackMillis, start, end,
-          noStepSubqueryInterval);
+          noStepSubqueryInterval, StepInvariance.of(expr));
       Expr root = Evaluator.unwrap(expr);
       if (root instanceof StringLiteral s) {
         return new QueryResult(new Value.StringValue(start, s.value()), annotations.warnings(), annotations.infos());

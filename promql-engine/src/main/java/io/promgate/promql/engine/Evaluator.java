@@ -41,9 +41,11 @@ final class Evaluator {
     final long queryStart;
     final long queryEnd;
     final LongUnaryOperator noStepSubqueryInterval;
+    final java.util.Set<Expr> stepInvariant;
 
     Shared(Map<VectorSelector, List<SelectedSeries>> data, Annotations annotations, Limits limits, long lookback,
-        long queryStart, long queryEnd, LongUnaryOperator noStepSubqueryInterval) {
+        long queryStart, long queryEnd, LongUnaryOperator noStepSubqueryInterval, java.util.Set<Expr> stepInvariant) {
+      this.stepInvariant = stepInvariant;
       this.data = data;
       this.annotations = annotations;
       this.limits = limits;
@@ -122,6 +124,13 @@ final class Evaluator {
     if (end < start) {
       return new ArrayList<>();
     }
+    if (start != end && sh.stepInvariant.contains(e)) {
+      Expr u = unwrap(e);
+      if (!(u instanceof MatrixSelector || u instanceof SubqueryExpr || u instanceof NumberLiteral
+          || u instanceof StringLiteral)) {
+        return repeatFirstStep(new Evaluator(sh, start, start, interval).eval(e));
+      }
+    }
     if (e instanceof ParenExpr p) {
       return eval(p.expr());
     } else if (e instanceof NumberLiteral n) {
@@ -159,6 +168,23 @@ final class Evaluator {
       throw EngineException.execution("unexpected string literal in evaluation");
     }
     throw new IllegalStateException("unhandled expression " + e.getClass());
+  }
+
+  /** A step-invariant result, computed at the first step, repeated at every step. */
+  private List<FloatSeries> repeatFirstStep(List<FloatSeries> once) {
+    int steps = numSteps();
+    sh.limits.add((long) once.size() * (steps - 1));
+    for (FloatSeries s : once) {
+      double v = s.f[0];
+      FloatSeries full = new FloatSeries(s.metric, s.dropName, steps);
+      for (long ts = start; ts <= end; ts += interval) {
+        full.add(ts, v);
+      }
+      s.t = full.t;
+      s.f = full.f;
+      s.n = full.n;
+    }
+    return once;
   }
 
   /** The time a selector reads at for step ts: pinned by @, moved by offset. */
