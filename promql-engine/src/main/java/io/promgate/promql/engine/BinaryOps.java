@@ -52,7 +52,7 @@ final class BinaryOps {
         return ev.rangeEval((args, ts, out) -> unless(args.get(0), args.get(1), sigs, out),
             Evaluator.inputs(lhs, rhs));
       }
-      ResultMetrics rm = new ResultMetrics();
+      MatchState rm = new MatchState();
       return ev.rangeEval((args, ts, out) -> vectorBinop(op, args.get(0), args.get(1), m, e.returnBool(), sigs, rm, out),
           Evaluator.inputs(lhs, rhs));
     }
@@ -227,13 +227,18 @@ final class BinaryOps {
     }
   }
 
-  /** Result labels per (lhs, rhs) pair, cached: the same pairs recur at every step. */
-  static final class ResultMetrics {
+  /**
+   * State of one vector/vector operation across steps: result labels per (lhs, rhs) pair (the same pairs
+   * recur at every step) and the per-step maps, cleared instead of reallocated.
+   */
+  static final class MatchState {
     final Map<Labels, Map<Labels, Labels>> cache = new IdentityHashMap<>();
+    final Map<Labels, Sample> right = new HashMap<>();
+    final Map<Labels, Set<Labels>> matched = new HashMap<>();
   }
 
   private static void vectorBinop(BinaryOp op, List<Sample> lhs, List<Sample> rhs, VectorMatching m, boolean returnBool,
-      Signatures sigs, ResultMetrics rm, List<Sample> out) {
+      Signatures sigs, MatchState rm, List<Sample> out) {
     if (lhs.isEmpty() || rhs.isEmpty()) {
       return;
     }
@@ -243,7 +248,8 @@ final class BinaryOps {
       lhs = rhs;
       rhs = tmp;
     }
-    Map<Labels, Sample> right = new HashMap<>();
+    Map<Labels, Sample> right = rm.right;
+    right.clear();
     for (Sample rs : rhs) {
       Labels sig = sigs.of(rs.metric);
       Sample dup = right.putIfAbsent(sig, rs);
@@ -256,7 +262,8 @@ final class BinaryOps {
             + ";many-to-many matching not allowed: matching labels must be unique on one side");
       }
     }
-    Map<Labels, Set<Labels>> matched = new HashMap<>();
+    Map<Labels, Set<Labels>> matched = rm.matched;
+    matched.clear();
     boolean[] k = new boolean[1];
     for (Sample ls : lhs) {
       Labels sig = sigs.of(ls.metric);
@@ -290,7 +297,11 @@ final class BinaryOps {
           throw EngineException.execution("multiple matches for labels: grouping labels must ensure unique matches");
         }
       }
-      out.add(new Sample(metric, v, ls.t, returnBool));
+      // ls belongs to this step only (see Evaluator.gather): reuse it for the result.
+      ls.metric = metric;
+      ls.f = v;
+      ls.dropName = returnBool;
+      out.add(ls);
     }
   }
 
@@ -300,7 +311,7 @@ final class BinaryOps {
     return s;
   }
 
-  private static Labels resultMetric(Labels lhs, Labels rhs, BinaryOp op, VectorMatching m, ResultMetrics rm) {
+  private static Labels resultMetric(Labels lhs, Labels rhs, BinaryOp op, VectorMatching m, MatchState rm) {
     Map<Labels, Labels> byRhs = rm.cache.computeIfAbsent(lhs, x -> new IdentityHashMap<>());
     Labels cached = byRhs.get(rhs);
     if (cached != null) {

@@ -328,7 +328,7 @@ final class Evaluator {
     return new ArrayList<>(series.values());
   }
 
-  /** The vector of one step: every series that has a point at ts. */
+  /** The vector of one step: every series that has a point at ts (samples reused across steps). */
   static void gather(long ts, List<FloatSeries> in, List<Sample> vec) {
     vec.clear();
     for (FloatSeries s : in) {
@@ -337,7 +337,18 @@ final class Evaluator {
         c++;
       }
       if (c < s.n && s.t[c] == ts) {
-        vec.add(new Sample(s.metric, s.f[c], ts, s.dropName));
+        // One sample object per series, rewritten each step: step functions consume their input vectors
+        // before the next step and never keep them (outputs are copied into the result series).
+        Sample smp = s.stepSample;
+        if (smp == null) {
+          smp = new Sample(s.metric, 0, 0, s.dropName);
+          s.stepSample = smp;
+        }
+        smp.metric = s.metric;
+        smp.dropName = s.dropName;
+        smp.f = s.f[c];
+        smp.t = ts;
+        vec.add(smp);
         c++;
       }
       s.cursor = c;

@@ -15,6 +15,8 @@ public final class FloatSeries {
   int n;
   /** Read cursor used while gathering per-step vectors; engine-internal. */
   int cursor;
+  /** The sample this series lends to each step's vector (rewritten every step; engine-internal). */
+  Sample stepSample;
 
   public FloatSeries(Labels metric, int capacity) {
     this.metric = metric;

@@ -126,7 +126,7 @@ final class FunctionCalls {
     w.rangeMillis = range;
     callArgs[matrixIdx] = w;
     List<FloatSeries> out = new ArrayList<>(labels.size());
-    List<Sample> res = new ArrayList<>(1);
+    StepContext.ResultSlot res = new StepContext.ResultSlot();
     int steps = ev.numSteps();
     for (int si = 0; si < labels.size(); si++) {
       ev.sh.limits.check();
@@ -175,7 +175,7 @@ final class FunctionCalls {
           if (outSeries == null) {
             outSeries = new FloatSeries(labels.get(si), dropName, Math.min(steps, 64));
           }
-          outSeries.add(stepTs, res.get(0).f);
+          outSeries.add(stepTs, res.value());
         }
       }
       if (outSeries != null) {
