@@ -165,10 +165,28 @@ final class BinaryOps {
       this.names = n;
     }
 
+    private final Map<Labels, Labels> canonical = new HashMap<>();
+
+    /** The signature of a step sample: computed once per input series, canonical so equal ones are identical. */
+    Labels of(Sample s) {
+      FloatSeries src = s.src;
+      if (src == null || src.metric != s.metric) {
+        return of(s.metric);
+      }
+      if (src.sig == null) {
+        src.sig = of(s.metric);
+      }
+      return src.sig;
+    }
+
     Labels of(Labels l) {
       Labels sig = cache.get(l);
       if (sig == null) {
         sig = on ? l.keep(names) : l.without(names);
+        Labels prev = canonical.putIfAbsent(sig, sig);
+        if (prev != null) {
+          sig = prev;
+        }
         cache.put(l, sig);
       }
       return sig;
@@ -181,10 +199,10 @@ final class BinaryOps {
     }
     Set<Labels> right = new HashSet<>();
     for (Sample s : rhs) {
-      right.add(sigs.of(s.metric));
+      right.add(sigs.of(s));
     }
     for (Sample s : lhs) {
-      if (right.contains(sigs.of(s.metric))) {
+      if (right.contains(sigs.of(s))) {
         out.add(s);
       }
     }
@@ -201,11 +219,11 @@ final class BinaryOps {
     }
     Set<Labels> left = new HashSet<>();
     for (Sample s : lhs) {
-      left.add(sigs.of(s.metric));
+      left.add(sigs.of(s));
       out.add(s);
     }
     for (Sample s : rhs) {
-      if (!left.contains(sigs.of(s.metric))) {
+      if (!left.contains(sigs.of(s))) {
         out.add(s);
       }
     }
@@ -218,10 +236,10 @@ final class BinaryOps {
     }
     Set<Labels> right = new HashSet<>();
     for (Sample s : rhs) {
-      right.add(sigs.of(s.metric));
+      right.add(sigs.of(s));
     }
     for (Sample s : lhs) {
-      if (!right.contains(sigs.of(s.metric))) {
+      if (!right.contains(sigs.of(s))) {
         out.add(s);
       }
     }
@@ -234,7 +252,8 @@ final class BinaryOps {
   static final class MatchState {
     final Map<Labels, Map<Labels, Labels>> cache = new IdentityHashMap<>();
     final Map<Labels, Sample> right = new HashMap<>();
-    final Map<Labels, Set<Labels>> matched = new HashMap<>();
+    /** Per match group: the result labels inserted, a Labels for one, a Set for more (rare). */
+    final Map<Labels, Object> matched = new HashMap<>();
   }
 
   private static void vectorBinop(BinaryOp op, List<Sample> lhs, List<Sample> rhs, VectorMatching m, boolean returnBool,
@@ -251,7 +270,7 @@ final class BinaryOps {
     Map<Labels, Sample> right = rm.right;
     right.clear();
     for (Sample rs : rhs) {
-      Labels sig = sigs.of(rs.metric);
+      Labels sig = sigs.of(rs);
       Sample dup = right.putIfAbsent(sig, rs);
       if (dup != null) {
         String oneSide = oneToMany ? "left" : "right";
@@ -262,11 +281,11 @@ final class BinaryOps {
             + ";many-to-many matching not allowed: matching labels must be unique on one side");
       }
     }
-    Map<Labels, Set<Labels>> matched = rm.matched;
+    Map<Labels, Object> matched = rm.matched;
     matched.clear();
     boolean[] k = new boolean[1];
     for (Sample ls : lhs) {
-      Labels sig = sigs.of(ls.metric);
+      Labels sig = sigs.of(ls);
       Sample rs = right.get(sig);
       if (rs == null) {
         continue;
@@ -284,16 +303,24 @@ final class BinaryOps {
       } else if (!kept) {
         continue;
       }
-      Labels metric = resultMetric(ls.metric, rs.metric, op, m, rm);
-      if (m.cardinality() == VectorMatching.Cardinality.ONE_TO_ONE) {
-        if (matched.containsKey(sig)) {
+      Labels metric;
+      FloatSeries src = ls.src;
+      if (src != null && src.metric == ls.metric && src.lastRhs == rs.metric) {
+        metric = src.lastResult;
+      } else {
+        metric = resultMetric(ls.metric, rs.metric, op, m, rm);
+        if (src != null && src.metric == ls.metric) {
+          src.lastRhs = rs.metric;
+          src.lastResult = metric;
+        }
+      }
+      Object prev = matched.putIfAbsent(sig, metric);
+      if (prev != null) {
+        if (m.cardinality() == VectorMatching.Cardinality.ONE_TO_ONE) {
           throw EngineException.execution(
               "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
         }
-        matched.put(sig, null);
-      } else {
-        Set<Labels> inserted = matched.computeIfAbsent(sig, x -> new HashSet<>());
-        if (!inserted.add(metric)) {
+        if (!addInserted(matched, sig, prev, metric)) {
           throw EngineException.execution("multiple matches for labels: grouping labels must ensure unique matches");
         }
       }
@@ -303,6 +330,21 @@ final class BinaryOps {
       ls.dropName = returnBool;
       out.add(ls);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean addInserted(Map<Labels, Object> matched, Labels sig, Object prev, Labels metric) {
+    if (prev instanceof Labels one) {
+      if (one.equals(metric)) {
+        return false;
+      }
+      Set<Labels> set = new HashSet<>();
+      set.add(one);
+      set.add(metric);
+      matched.put(sig, set);
+      return true;
+    }
+    return ((Set<Labels>) prev).add(metric);
   }
 
   private static Set<String> withName(List<String> names) {

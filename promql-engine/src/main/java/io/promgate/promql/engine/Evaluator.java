@@ -208,9 +208,17 @@ final class Evaluator {
     for (SelectedSeries s : series) {
       sh.limits.check();
       FloatSeries fs = null;
+      int i = -1;
       for (long ts = start; ts <= end; ts += interval) {
         long ref = refTime(ts, vs.at(), vs.offsetMillis());
-        int i = s.lastAtOrBefore(ref);
+        // Steps ascend, so the last sample at or before ref only moves forward.
+        if (i < 0) {
+          i = s.lastAtOrBefore(ref);
+        } else {
+          while (i + 1 < s.n && s.t[i + 1] <= ref) {
+            i++;
+          }
+        }
         if (i < 0 || s.t[i] <= ref - sh.lookback || StaleNaN.is(s.f[i])) {
           continue;
         }
@@ -291,7 +299,7 @@ final class Evaluator {
           s.cursor = 0;
         }
       }
-      vectors.add(in == null ? null : new ArrayList<>());
+      vectors.add(in == null ? null : new ArrayList<>(in.size()));
     }
     List<Sample> out = new ArrayList<>();
     Map<Labels, FloatSeries> series = new LinkedHashMap<>();
@@ -342,6 +350,7 @@ final class Evaluator {
         Sample smp = s.stepSample;
         if (smp == null) {
           smp = new Sample(s.metric, 0, 0, s.dropName);
+          smp.src = s;
           s.stepSample = smp;
         }
         smp.metric = s.metric;

@@ -17,6 +17,10 @@ public final class FloatSeries {
   int cursor;
   /** The sample this series lends to each step's vector (rewritten every step; engine-internal). */
   Sample stepSample;
+  /** Per-series caches of the binary operation consuming this series (engine-internal). */
+  Labels sig;
+  Labels lastRhs;
+  Labels lastResult;
 
   public FloatSeries(Labels metric, int capacity) {
     this.metric = metric;

@@ -120,8 +120,13 @@ final class SeriesFetcher {
         }
       } else if (ts >= start && (n == 0 || ts > t[n - 1])) {
         if (n == t.length) {
-          t = Arrays.copyOf(t, n * 2);
-          f = Arrays.copyOf(f, n * 2);
+          // Size for the whole range from the first interval, so regular scrapes need one growth at most.
+          int cap = n * 2;
+          if (n >= 2 && t[1] > t[0]) {
+            cap = (int) Math.max(cap, Math.min((end - t[0]) / (t[1] - t[0]) + 2, 1 << 24));
+          }
+          t = Arrays.copyOf(t, cap);
+          f = Arrays.copyOf(f, cap);
         }
         t[n] = ts;
         f[n] = it.value();
