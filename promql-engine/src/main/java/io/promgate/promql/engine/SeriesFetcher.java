@@ -55,6 +55,17 @@ final class SeriesFetcher {
       List<String> grouping, boolean by) {
   }
 
+  /** The selects a query will issue, in order, without issuing them. */
+  List<Engine.PlannedSelect> plan(Expr root) {
+    walk(root, new Path(0, 0, null, 0, "", List.of(), false), 0);
+    List<Engine.PlannedSelect> out = new ArrayList<>(planned.size());
+    for (Planned p : planned) {
+      out.add(new Engine.PlannedSelect(p.selector,
+          new SelectHints(p.start, p.end, p.step, p.range, p.func, p.grouping, p.by)));
+    }
+    return out;
+  }
+
   Map<VectorSelector, List<SelectedSeries>> fetch(Expr root, Queryable queryable, Annotations annotations,
       Evaluator.Limits limits) {
     walk(root, new Path(0, 0, null, 0, "", List.of(), false), 0);

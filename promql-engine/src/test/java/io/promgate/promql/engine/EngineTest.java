@@ -142,4 +142,19 @@ class EngineTest {
     // rate: 300s - 1m offset - 2m range + 1ms; up: 300s - 5m lookback + 1ms.
     assertThat(queriers.get(0)).containsExactly(1, 600_000);
   }
+
+  @Test
+  void plannedSelectsNameEveryRangeUpFront() {
+    List<Engine.PlannedSelect> plan = engine.plannedSelects(
+        PromQLParser.parse("rate(requests_total[2m] offset 1m) / on() group_left max_over_time(up[10m:1m] @ 100)"),
+        300_000, 600_000, 60_000);
+    assertThat(plan).hasSize(2);
+    assertThat(plan.get(0).hints().start()).isEqualTo(300_000 - 60_000 - 120_000 + 1);
+    assertThat(plan.get(0).hints().end()).isEqualTo(600_000 - 60_000);
+    assertThat(plan.get(0).hints().func()).isEqualTo("rate");
+    // The subquery is pinned at 100s: 10m back from there, minus the 5m lookback.
+    assertThat(plan.get(1).hints().start()).isEqualTo(100_000 - 600_000 - 300_000 + 1);
+    assertThat(plan.get(1).hints().end()).isEqualTo(100_000);
+    assertThat(plan.get(1).hints().step()).isEqualTo(60_000);
+  }
 }
