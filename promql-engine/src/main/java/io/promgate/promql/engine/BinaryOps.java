@@ -5,7 +5,6 @@ import io.promgate.promql.ast.BinaryExpr;
 import io.promgate.promql.ast.BinaryOp;
 import io.promgate.promql.ast.ExprType;
 import io.promgate.promql.ast.VectorMatching;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;

@@ -16,7 +16,6 @@ import io.promgate.promql.ast.SubqueryExpr;
 import io.promgate.promql.ast.UnaryExpr;
 import io.promgate.promql.ast.VectorSelector;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
