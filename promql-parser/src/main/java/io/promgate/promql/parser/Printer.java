@@ -5,6 +5,7 @@ import io.promgate.model.Labels;
 import io.promgate.promql.ast.AggregateExpr;
 import io.promgate.promql.ast.At;
 import io.promgate.promql.ast.BinaryExpr;
+import io.promgate.promql.ast.BinaryOp;
 import io.promgate.promql.ast.Call;
 import io.promgate.promql.ast.DurationExpr;
 import io.promgate.promql.ast.Expr;
@@ -29,7 +30,7 @@ import java.util.List;
  * <p>format_query in Prometheus is {@code Pretty(0)}, which equals String() for queries up to 100
  * characters; longer ones it splits over lines. We always print the one-line form.
  *
- * <p>One deliberate difference: labels in {@code on(...)}/{@code ignoring(...)}/{@code group_x(...)} that
+ * <p>Deliberate differences: a literal +Inf left of {@code ^} prints as {@code Inf}; labels in {@code on(...)}/{@code ignoring(...)}/{@code group_x(...)} that
  * are not legacy names are quoted (Prometheus prints them bare, which does not parse back).
  */
 public final class Printer {
@@ -62,7 +63,13 @@ public final class Printer {
       print(a.expr(), sb);
       sb.append(')');
     } else if (e instanceof BinaryExpr b) {
-      print(b.lhs(), sb);
+      if (b.op() == BinaryOp.POW && b.lhs() instanceof NumberLiteral n && n.value() == Double.POSITIVE_INFINITY) {
+        // "Inf ^ 2" parses to a literal +Inf on the left; Prometheus prints "+Inf ^ 2", which parses as
+        // +(Inf ^ 2). Printing the bare "Inf" keeps parse(print(e)) == e.
+        sb.append("Inf");
+      } else {
+        print(b.lhs(), sb);
+      }
       sb.append(' ').append(b.op().symbol());
       if (b.returnBool()) {
         sb.append(" bool");
