@@ -257,7 +257,7 @@ final class AstGenerator {
           || (inner == op.precedence() && (op.rightAssociative() ? left : !left));
       return needs ? new ParenExpr(e, P) : e;
     }
-    if (left && e instanceof VectorSelector vs && vs.offsetExpr() != null) {
+    if (left && endsWithOffsetExpr(e)) {
       // "foo offset (1h*2) - 1" reads the "- 1" as part of the offset, in Prometheus too.
       return new ParenExpr(e, P);
     }
@@ -268,6 +268,22 @@ final class AstGenerator {
       return new ParenExpr(e, P);
     }
     return e;
+  }
+
+  /** Whether the printed form ends in "offset (...)", which would swallow a following + - * / % ^. */
+  private static boolean endsWithOffsetExpr(Expr e) {
+    if (e instanceof VectorSelector vs) {
+      return vs.offsetExpr() != null;
+    } else if (e instanceof MatrixSelector m) {
+      return m.selector().offsetExpr() != null;
+    } else if (e instanceof SubqueryExpr s) {
+      return s.offsetExpr() != null;
+    } else if (e instanceof UnaryExpr u) {
+      return endsWithOffsetExpr(u.expr());
+    } else if (e instanceof BinaryExpr b) {
+      return endsWithOffsetExpr(b.rhs());
+    }
+    return false;
   }
 
   private static boolean isNegZero(double d) {
