@@ -34,8 +34,9 @@ final class LexicalCheck {
         case PromQLLexer.ERR_BRACKET_LEFT -> "unexpected left bracket '['";
         case PromQLLexer.ERR_BRACKET_CHAR -> "unexpected character in duration expression: "
             + GoStrings.quoteRune(text.codePointAt(0));
-        case PromQLLexer.ERR_NUMBER -> "bad number or duration syntax: " + GoStrings.quote(text);
-        case PromQLLexer.ERR_STRING -> "unterminated quoted string";
+        case PromQLLexer.ERR_NUMBER -> GoNumberScan.message(src.text, pos, text);
+        case PromQLLexer.ERR_STRING -> src.end(t) == src.text.length() && endsWithOpenEscape(text)
+            ? "escape sequence not terminated" : "unterminated quoted string";
         case PromQLLexer.ERR_RAW -> "unterminated raw string";
         case PromQLLexer.STRING -> escapeError(text);
         case PromQLLexer.LEFT_PAREN -> {
@@ -85,6 +86,14 @@ final class LexicalCheck {
       }
     }
     return null;
+  }
+
+  private static boolean endsWithOpenEscape(String text) {
+    int n = 0;
+    for (int i = text.length() - 1; i >= 0 && text.charAt(i) == '\\'; i--) {
+      n++;
+    }
+    return n % 2 == 1;
   }
 
   private static String escapeError(String text) {

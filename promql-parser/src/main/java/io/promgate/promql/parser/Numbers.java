@@ -22,16 +22,25 @@ final class Numbers {
       if (lower.startsWith("0x")) {
         return Long.parseLong(s.substring(2), 16);
       }
-      if (s.length() > 1 && s.charAt(0) == '0' && s.chars().allMatch(c -> c >= '0' && c <= '7')) {
-        return Long.parseLong(s, 8);
-      }
     } catch (NumberFormatException e) {
       // Go falls back to ParseFloat, which rejects hex without a 'p' exponent.
       throw new IllegalArgumentException("error parsing number: strconv.ParseFloat: parsing "
           + GoStrings.quote(text) + ": invalid syntax");
     }
+    if (s.length() > 1 && s.charAt(0) == '0' && s.chars().allMatch(c -> c >= '0' && c <= '7')) {
+      try {
+        return Long.parseLong(s, 8);
+      } catch (NumberFormatException e) {
+        // too large for int64: Go's ParseFloat then reads it as decimal
+      }
+    }
     try {
-      return Double.parseDouble(s);
+      double d = Double.parseDouble(s);
+      if (Double.isInfinite(d)) {
+        throw new IllegalArgumentException("error parsing number: strconv.ParseFloat: parsing "
+            + GoStrings.quote(text) + ": value out of range");
+      }
+      return d;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("error parsing number: strconv.ParseFloat: parsing "
           + GoStrings.quote(text) + ": invalid syntax");

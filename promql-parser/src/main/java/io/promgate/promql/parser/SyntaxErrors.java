@@ -24,30 +24,55 @@ final class SyntaxErrors extends BaseErrorListener {
       RecognitionException e) {
     Token t = (Token) offendingSymbol;
     Parser parser = (Parser) recognizer;
-    String context = context(parser.getContext(), t);
+    int prev = -1;
+    if (t.getTokenIndex() > 0) {
+      prev = parser.getInputStream().get(t.getTokenIndex() - 1).getType();
+    }
+    String context = context(parser.getContext(), prev);
     throw new QueryError(src.start(t), "unexpected " + describe(t) + context);
   }
 
-  private static String context(ParserRuleContext ctx, Token t) {
+  /** The "in X, expected Y" part, chosen as generated_parser.y's error rules would from the previous token. */
+  private static String context(ParserRuleContext ctx, int prev) {
     if (ctx == null) {
       return "";
     }
-    int rule = ctx.getRuleIndex();
-    return switch (rule) {
-      case PromQL.RULE_labelMatchers -> t.getType() == PromQLLexer.COMMA || ctx.getChildCount() <= 1
-          ? " in label matching, expected identifier or \"}\"" : " in label matching, expected \",\" or \"}\"";
-      case PromQL.RULE_labelMatcher -> ctx.getChildCount() >= 2
-          ? " in label matching, expected string" : " in label matching, expected label matching operator";
-      case PromQL.RULE_matchOp -> " in label matching, expected label matching operator";
-      case PromQL.RULE_grouping, PromQL.RULE_groupingLabels -> ctx.getChildCount() == 0
-          || (ctx.getChildCount() == 1 && rule == PromQL.RULE_grouping)
-          ? " in grouping opts, expected \"(\"" : " in grouping opts, expected \",\" or \")\"";
-      case PromQL.RULE_groupingLabel, PromQL.RULE_maybeLabel -> " in grouping opts, expected label";
-      case PromQL.RULE_offsetValue -> " in offset, expected number or duration";
-      case PromQL.RULE_atValue -> " in @, expected timestamp";
-      case PromQL.RULE_aggregation -> " in aggregation";
-      default -> "";
-    };
+    switch (ctx.getRuleIndex()) {
+      case PromQL.RULE_labelMatchers, PromQL.RULE_labelMatcher, PromQL.RULE_matchOp:
+        return switch (prev) {
+          case PromQLLexer.LEFT_BRACE, PromQLLexer.COMMA -> " in label matching, expected identifier or \"}\"";
+          case PromQLLexer.IDENTIFIER -> " in label matching, expected label matching operator";
+          case PromQLLexer.EQL, PromQLLexer.NEQ, PromQLLexer.EQL_REGEX, PromQLLexer.NEQ_REGEX ->
+              " in label matching, expected string";
+          default -> " in label matching, expected \",\" or \"}\"";
+        };
+      case PromQL.RULE_grouping, PromQL.RULE_groupingLabels, PromQL.RULE_groupingLabel, PromQL.RULE_maybeLabel,
+          PromQL.RULE_binModifier, PromQL.RULE_onOrIgnoring:
+        return switch (prev) {
+          case PromQLLexer.LEFT_PAREN, PromQLLexer.COMMA -> " in grouping opts, expected label";
+          case PromQLLexer.BY, PromQLLexer.WITHOUT, PromQLLexer.ON, PromQLLexer.IGNORING ->
+              " in grouping opts, expected \"(\"";
+          default -> ctx.getRuleIndex() == PromQL.RULE_binModifier ? "" : " in grouping opts, expected \",\" or \")\"";
+        };
+      case PromQL.RULE_offsetValue:
+        return " in offset, expected number or duration";
+      case PromQL.RULE_atValue:
+        return " in @, expected timestamp";
+      case PromQL.RULE_aggregation:
+        return " in aggregation";
+      case PromQL.RULE_durationExpr, PromQL.RULE_expr:
+        if (!(ctx instanceof PromQL.SubscriptExprContext) && !(ctx instanceof PromQL.DurationExprContext)) {
+          return "";
+        }
+        return switch (prev) {
+          case PromQLLexer.LEFT_BRACKET -> " in subquery selector, expected number or duration";
+          case PromQLLexer.COLON -> " in subquery selector, expected number or duration or \"]\"";
+          default -> ctx instanceof PromQL.SubscriptExprContext s && s.COLON() != null
+              ? " in subquery selector, expected \"]\"" : " in subquery or range, expected \":\" or \"]\"";
+        };
+      default:
+        return "";
+    }
   }
 
   /** lex.go Item.desc(). */
