@@ -137,11 +137,11 @@ public final class Engine {
     Evaluator.Limits limits = new Evaluator.Limits(maxSamples, timeout.isZero() ? 0 : deadline, cancelled);
     Annotations annotations = new Annotations();
     try {
-      Map<VectorSelector, List<SelectedSeries>> data =
-          new SeriesFetcher(start, end, step, lookbackMillis, noStepSubqueryInterval)
-              .fetch(expr, queryable, annotations, limits);
+      SeriesFetcher fetcher = new SeriesFetcher(start, end, step, lookbackMillis, noStepSubqueryInterval);
+      Map<VectorSelector, List<SelectedSeries>> data = fetcher.fetch(expr, queryable, annotations, limits);
       Evaluator.Shared shared = new Evaluator.Shared(data, annotations, limits, lookbackMillis, start, end,
           noStepSubqueryInterval, StepInvariance.of(expr));
+      shared.infoSelectors = fetcher.infoSelectors;
       Expr root = Evaluator.unwrap(expr);
       if (root instanceof StringLiteral s) {
         return new QueryResult(new Value.StringValue(start, s.value()), annotations.warnings(), annotations.infos());

@@ -41,6 +41,7 @@ final class Evaluator {
     final long queryEnd;
     final LongUnaryOperator noStepSubqueryInterval;
     final java.util.Set<Expr> stepInvariant;
+    Map<Call, VectorSelector> infoSelectors = Map.of();
 
     Shared(Map<VectorSelector, List<SelectedSeries>> data, Annotations annotations, Limits limits, long lookback,
         long queryStart, long queryEnd, LongUnaryOperator noStepSubqueryInterval, java.util.Set<Expr> stepInvariant) {

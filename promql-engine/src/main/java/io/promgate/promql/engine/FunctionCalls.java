@@ -48,7 +48,7 @@ final class FunctionCalls {
       case "label_join":
         return LabelFunctions.labelJoin(ev, c);
       case "info":
-        return ev.eval(args.get(0));
+        return InfoFunction.eval(ev, c);
       default:
         break;
     }

@@ -40,6 +40,8 @@ final class SeriesFetcher {
   private final long lookback;
   private final java.util.function.LongUnaryOperator noStepSubqueryInterval;
   private final List<Planned> planned = new ArrayList<>();
+  /** The extra select of each info() call (its info metrics), planned like a selector. */
+  final Map<Call, VectorSelector> infoSelectors = new IdentityHashMap<>();
 
   SeriesFetcher(long queryStart, long queryEnd, long step, long lookback,
       java.util.function.LongUnaryOperator noStepSubqueryInterval) {
@@ -176,6 +178,11 @@ final class SeriesFetcher {
           c.function().name(), List.of(), false);
       for (Expr arg : c.args()) {
         walk(arg, p, 0);
+      }
+      if (c.function().name().equals("info")) {
+        VectorSelector info = InfoFunction.infoSelector(c);
+        infoSelectors.put(c, info);
+        plan(info, p, 0);
       }
     } else if (e instanceof BinaryExpr b) {
       Path p = new Path(path.subqOffset, path.subqRange, path.subqAt, path.lastSubqStep, "", List.of(), false);
