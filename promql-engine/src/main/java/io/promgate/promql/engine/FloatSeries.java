@@ -21,6 +21,8 @@ public final class FloatSeries {
   Labels sig;
   Labels lastRhs;
   Labels lastResult;
+  /** The parsed {@code le} of a classic bucket series for histogram_quantile/fraction; null before parsing. */
+  Double upperBound;
 
   public FloatSeries(Labels metric, int capacity) {
     this.metric = metric;
