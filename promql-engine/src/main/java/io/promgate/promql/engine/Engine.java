@@ -130,11 +130,8 @@ public final class Engine {
 
   private QueryResult exec(Queryable queryable, Expr expr, long start, long end, long step,
       BooleanSupplier cancelled) {
-    long deadline = timeout.isZero() ? 0 : System.nanoTime() + timeout.toNanos();
-    if (deadline == 0) {
-      deadline = 1;
-    }
-    Evaluator.Limits limits = new Evaluator.Limits(maxSamples, timeout.isZero() ? 0 : deadline, cancelled);
+    Evaluator.Limits limits = new Evaluator.Limits(maxSamples,
+        timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos(), !timeout.isZero(), cancelled);
     Annotations annotations = new Annotations();
     try {
       SeriesFetcher fetcher = new SeriesFetcher(start, end, step, lookbackMillis, noStepSubqueryInterval);
