@@ -34,12 +34,21 @@ public final class Engine {
   private final Duration timeout;
   private final LongUnaryOperator noStepSubqueryInterval;
 
+  private final Builder options;
+
   private Engine(Builder b) {
+    this.options = b;
     this.lookbackMillis = b.lookback.toMillis();
     this.maxSamples = b.maxSamples;
     this.timeout = b.timeout;
     long interval = b.defaultSubqueryStep.toMillis();
     this.noStepSubqueryInterval = range -> interval;
+  }
+
+  /** This engine with another lookback delta, for the API's per-request {@code lookback_delta}. */
+  public Engine withLookbackDelta(Duration lookback) {
+    return builder().lookbackDelta(lookback).maxSamples(options.maxSamples).timeout(options.timeout)
+        .defaultSubqueryStep(options.defaultSubqueryStep).build();
   }
 
   public static Builder builder() {
