@@ -33,8 +33,10 @@ public final class PromQLParser {
 
   /** Parses and type-checks an expression. */
   public static Expr parse(String query) {
-    Source src = new Source(query);
-    return run(src, p -> p.query(), tree -> TypeChecker.check(new AstBuilder(src).visit(tree), src));
+    return DeepStack.run(() -> {
+      Source src = new Source(query);
+      return run(src, p -> p.query(), tree -> TypeChecker.check(new AstBuilder(src).visit(tree), src));
+    });
   }
 
   /**
@@ -98,9 +100,9 @@ public final class PromQLParser {
       return build.apply(tree);
     } catch (QueryError e) {
       throw QueryError.toParseException(src.text, e.position, e.getMessage());
-    } catch (ParseException e) {
-      throw e;
-    } catch (RuntimeException | StackOverflowError e) {
+    } catch (ParseException | StackOverflowError e) {
+      throw e; // DeepStack retries a stack overflow with a bigger stack
+    } catch (RuntimeException e) {
       // Never let an internal failure escape as anything but a parse error.
       throw QueryError.toParseException(src.text, 0, "unexpected error: " + e);
     }
