@@ -66,6 +66,15 @@ class ParseErrorsTest {
   }
 
   @Test
+  void positionsOfAstNodesPrintAsPrometheusDoes() {
+    String q = "sum(\n  rate(\"é\"=~\"x\"}[5m]))";
+    assertThat(Positions.lineColumn(q, q.indexOf("rate"))).isEqualTo("2:3");
+    assertThat(Positions.lineColumn("é + foo", 4)).isEqualTo("1:6");
+    assertThat(Positions.lineColumn("", 0)).isEqualTo("unknown position");
+    assertThat(Positions.lineColumn("foo", 9)).isEqualTo("invalid position");
+  }
+
+  @Test
   void metricSelectorsAndDurationsHaveTheirOwnEntryPoints() {
     assertThat(PromQLParser.parseMetricSelector("up{job=\"x\"}")).hasSize(2);
     assertThat(PromQLParser.parseMetricSelector("{\"a.b\"}").get(0).name()).isEqualTo("__name__");
