@@ -47,7 +47,7 @@ final class SyntaxErrors extends BaseErrorListener {
           default -> " in label matching, expected \",\" or \"}\"";
         };
       case PromQL.RULE_grouping, PromQL.RULE_groupingLabels, PromQL.RULE_groupingLabel, PromQL.RULE_maybeLabel,
-          PromQL.RULE_binModifier, PromQL.RULE_onOrIgnoring:
+          PromQL.RULE_binModifier, PromQL.RULE_onOrIgnoring, PromQL.RULE_groupModifier:
         return switch (prev) {
           case PromQLLexer.LEFT_PAREN, PromQLLexer.COMMA -> " in grouping opts, expected label";
           case PromQLLexer.BY, PromQLLexer.WITHOUT, PromQLLexer.ON, PromQLLexer.IGNORING ->
@@ -60,6 +60,15 @@ final class SyntaxErrors extends BaseErrorListener {
         return " in @, expected timestamp";
       case PromQL.RULE_aggregation:
         return " in aggregation";
+      case PromQL.RULE_functionArgs:
+        // yacc's error recovery pops back to the nearest rule with an error production; inside an
+        // aggregation's arguments that is "aggregate_op error".
+        for (ParserRuleContext p = ctx.getParent(); p != null; p = p.getParent()) {
+          if (p.getRuleIndex() == PromQL.RULE_aggregation) {
+            return " in aggregation";
+          }
+        }
+        return "";
       case PromQL.RULE_durationExpr, PromQL.RULE_expr:
         if (!(ctx instanceof PromQL.SubscriptExprContext) && !(ctx instanceof PromQL.DurationExprContext)) {
           return "";
