@@ -6,7 +6,8 @@ import java.util.Arrays;
  * An append-only bit stream, most significant bit first, as Prometheus' {@code chunkenc.bstream}.
  *
  * <p>{@code freeBits} counts the unused low bits of the last byte (0 means the next bit starts a new byte),
- * exactly as bstream's {@code count}; that is what makes our byte output identical to Prometheus'.
+ * exactly as bstream's {@code count}; that is what makes our byte output identical to Prometheus', including
+ * its quirk that a byte-aligned {@link #writeByte} leaves an empty trailing byte behind.
  */
 final class BitWriter {
   private byte[] buf;
@@ -56,7 +57,12 @@ final class BitWriter {
     ensure(1);
     b &= 0xff;
     if (freeBits == 0) {
+      // Prometheus' bstream.writeByte opens a new byte, fills it whole and then appends one more empty byte
+      // with 8 free bits. That trailing zero byte is part of the chunk bytes Prometheus emits, so we keep it.
+      ensure(2);
       buf[len++] = (byte) b;
+      buf[len++] = 0;
+      freeBits = 8;
       return;
     }
     // The high bits fill the current byte, the low bits start the next one; freeBits stays the same.
