@@ -225,7 +225,7 @@ public final class Head implements Queryable {
   // ---- read path (concurrent) ----
 
   @Override
-  public Querier querier(long mint, long maxt) {
+  public HeadQuerier querier(long mint, long maxt) {
     return new HeadQuerier(this, mint, maxt);
   }
 
