@@ -4,7 +4,6 @@ import io.promgate.model.Labels;
 import io.promgate.tsdb.MetricMetadata;
 import io.promgate.tsdb.head.MemSeries;
 import io.promgate.tsdb.head.PreparedAppend;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
@@ -127,9 +126,34 @@ public final class WalRecords {
     }
   }
 
-  static final class Out extends ByteArrayOutputStream {
+  /** A growable byte buffer; ByteArrayOutputStream would take a monitor on every byte. */
+  static final class Out {
+    private byte[] buf;
+    private int count;
+
     Out(int size) {
-      super(size);
+      buf = new byte[Math.max(size, 16)];
+    }
+
+    private void ensure(int n) {
+      if (count + n > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
+      }
+    }
+
+    void write(int b) {
+      ensure(1);
+      buf[count++] = (byte) b;
+    }
+
+    void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(buf, count);
     }
 
     int begin(byte type) {
@@ -157,16 +181,18 @@ public final class WalRecords {
     }
 
     void uvarint(long x) {
+      ensure(10);
       while (Long.compareUnsigned(x, 0x80) >= 0) {
-        write((int) (x & 0x7f) | 0x80);
+        buf[count++] = (byte) ((x & 0x7f) | 0x80);
         x >>>= 7;
       }
-      write((int) x);
+      buf[count++] = (byte) x;
     }
 
     void longBE(long x) {
+      ensure(8);
       for (int s = 56; s >= 0; s -= 8) {
-        write((int) (x >>> s));
+        buf[count++] = (byte) (x >>> s);
       }
     }
 
