@@ -270,6 +270,7 @@ public final class Wal implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    List<Waiter> left;
     synchronized (this) {
       synchronized (syncLock) {
         if (channel.isOpen()) {
@@ -277,6 +278,14 @@ public final class Wal implements AutoCloseable {
           channel.close();
         }
       }
+      // Everything written is durable now; later syncs complete at once (pos <= synced). Waiters that
+      // arrived after the flusher stopped are released here, so no append hangs across a shutdown.
+      synced = written;
+      left = new ArrayList<>(waiters);
+      waiters.clear();
+    }
+    for (Waiter w : left) {
+      w.future().complete(null);
     }
   }
 }

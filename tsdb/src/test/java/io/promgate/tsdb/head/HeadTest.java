@@ -170,4 +170,14 @@ class HeadTest {
     assertThat(got).extracting(Series::labels).containsExactly(Labels.of("__name__", "a"));
     assertThat(got.get(0).iterator().next()).isEqualTo(ValueType.NONE);
   }
+
+  @Test
+  void tooOldSamplesDoNotCreateSeries() {
+    Head h = new Head(new Head.Options(HOUR, 0));
+    append(h, SeriesSamples.of(Labels.of("__name__", "a"), 10 * HOUR, 1));
+    AppendResult r = append(h, new SeriesSamples(Labels.of("__name__", "old"), new long[] {HOUR, 2 * HOUR}, new double[] {1, 2}));
+    assertThat(r.rejected(RejectReason.TOO_OLD)).isEqualTo(2);
+    assertThat(h.numSeries()).isEqualTo(1);
+    assertThat(h.querier(0, Long.MAX_VALUE).labelValues("__name__", List.of())).containsExactly("a");
+  }
 }
