@@ -120,15 +120,6 @@ public final class Storage implements AutoCloseable {
     return t == null ? Map.of() : t.head().metadata().query(metric, limit);
   }
 
-  /**
-   * Drops a tenant's head data before {@code mint} and the series left empty; for the block writer (issue 9),
-   * after the data is durable elsewhere. The WAL is not touched. Returns the number of series removed.
-   */
-  public int truncateHead(String tenant, long mint) {
-    TenantStore t = tenants.get(tenant);
-    return t == null ? 0 : t.truncateBefore(mint);
-  }
-
   /** Tenants that have a store, sorted. */
   public Set<String> tenants() {
     return new TreeSet<>(tenants.keySet());
