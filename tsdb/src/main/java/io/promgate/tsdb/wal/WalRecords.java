@@ -14,6 +14,7 @@ import java.util.zip.CRC32C;
  *   <li>1 series: {@code uvarint n, n × (uvarint ref, uvarint labelCount, labelCount × (string name, string value))}</li>
  *   <li>2 samples: {@code uvarint n, n × (uvarint ref, varint t - previous t, 8 bytes value bits)}</li>
  *   <li>3 metadata: {@code uvarint n, n × (string family, string type, string help, string unit)}</li>
+ *   <li>4 segment end: no body; written as the last record of a segment before the next one is started</li>
  * </ul>
  * Strings are a uvarint byte length and UTF-8. This is promgate's own format, not Prometheus' WAL, which
  * is why the directory is called {@code wal-promgate}: {@code promtool tsdb dump} must not mistake it.
@@ -23,6 +24,8 @@ public final class WalRecords {
   static final byte SERIES = 1;
   static final byte SAMPLES = 2;
   static final byte METADATA = 3;
+  /** Last record of every closed segment: lets replay notice a segment that lost its tail. */
+  static final byte SEGMENT_END = 4;
 
   private WalRecords() {
   }
@@ -72,10 +75,25 @@ public final class WalRecords {
     return out.toByteArray();
   }
 
-  /** Decodes one payload (type byte first) and feeds the visitor; throws on malformed input. */
-  static void decode(byte[] buf, int off, int len, WalVisitor v) {
+  /** The framed segment-end record. */
+  static byte[] segmentEnd() {
+    Out out = new Out(16);
+    int start = out.begin(SEGMENT_END);
+    out.end(start);
+    return out.toByteArray();
+  }
+
+  /**
+   * Decodes one payload (type byte first) and feeds the visitor; throws on malformed input. Returns false
+   * for the segment-end record.
+   */
+  static boolean decode(byte[] buf, int off, int len, WalVisitor v) {
     In in = new In(buf, off, off + len);
     byte type = in.b();
+    if (type == SEGMENT_END) {
+      in.expectEnd();
+      return false;
+    }
     int n = in.count();
     switch (type) {
       case SERIES -> {
@@ -124,6 +142,7 @@ public final class WalRecords {
       }
       default -> throw new IllegalArgumentException("unknown WAL record type " + type);
     }
+    return true;
   }
 
   /** A growable byte buffer; ByteArrayOutputStream would take a monitor on every byte. */
