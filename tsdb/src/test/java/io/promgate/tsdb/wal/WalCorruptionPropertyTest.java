@@ -28,7 +28,7 @@ class WalCorruptionPropertyTest {
     }
     List<Integer> segments = Wal.segments(clean);
     Random rnd = new Random(11);
-    for (int run = 0; run < 80; run++) {
+    for (int run = 0; run < 50; run++) {
       Path w = dir.resolve("run" + run);
       Files.createDirectories(w);
       for (int s : segments) {
