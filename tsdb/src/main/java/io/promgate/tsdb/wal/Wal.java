@@ -82,7 +82,7 @@ public final class Wal implements AutoCloseable {
         break;
       }
       Path p = dir.resolve(name(seg));
-      WalReader.Result r = WalReader.replay(p, visitor);
+      WalReader.Result r = WalReader.read(p, visitor);
       long size = Files.size(p);
       last = seg;
       lastSize = r.good();

@@ -17,8 +17,13 @@ final class WalReader {
   record Result(long good, boolean ended) {
   }
 
+  /** Feeds every good record to the visitor; returns the offset just after the last good record. */
+  static long replay(Path segment, WalVisitor visitor) throws IOException {
+    return read(segment, visitor).good();
+  }
+
   /** Feeds every good record to the visitor, up to the first bad one or the segment-end record. */
-  static Result replay(Path segment, WalVisitor visitor) throws IOException {
+  static Result read(Path segment, WalVisitor visitor) throws IOException {
     byte[] b = Files.readAllBytes(segment);
     int pos = 0;
     CRC32C crc = new CRC32C();
