@@ -128,6 +128,23 @@ public final class StoreApiQueryable implements Queryable {
         : new StorageException(name + ": " + e.getMessage(), e)));
   }
 
+  /** The raw frames of one Series call (tests, benchmarks, diagnostics). */
+  Future<List<SeriesResponse>> seriesFrames(SeriesRequest req) {
+    List<SeriesResponse> frames = new java.util.ArrayList<>();
+    return client.request(address, ThanosMethods.CLIENT_SERIES).compose(call -> {
+      prepare(call, null);
+      return call.send(req).compose(resp -> {
+        resp.handler(frames::add);
+        return resp.end().transform(ar -> {
+          if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+            return Future.failedFuture(failure(resp.status(), resp.statusMessage()));
+          }
+          return ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(frames);
+        });
+      });
+    });
+  }
+
   public Future<List<String>> labelNamesAsync(long mint, long maxt, List<LabelMatcher> matchers) {
     LabelNamesRequest req = LabelNamesRequest.newBuilder().setStart(mint).setEnd(maxt)
         .addAllMatchers(Protos.toProto(matchers)).setPartialResponseStrategy(PartialResponseStrategy.ABORT).build();
@@ -171,7 +188,7 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   private StorageException failure(GrpcStatus status, String message) {
-    return new StorageException(name + ": " + status + (message == null ? "" : ": " + message));
+    return new StorageException(name + ": " + status.name() + (message == null ? "" : ": " + message));
   }
 
   public Future<Void> close() {
