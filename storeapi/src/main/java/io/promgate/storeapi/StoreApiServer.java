@@ -2,7 +2,6 @@ package io.promgate.storeapi;
 
 import io.promgate.storeapi.thanos.SeriesRequest;
 import io.promgate.storeapi.thanos.SeriesResponse;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -12,8 +11,6 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Serves Thanos' StoreAPI ({@code thanos.Store}) and Info ({@code thanos.info.Info}) over gRPC for any
@@ -73,52 +70,14 @@ public final class StoreApiServer {
 
   private static void series(GrpcServerRequest<SeriesRequest, SeriesResponse> req, SeriesRequest msg,
       StoreApiService service) {
-    Context ctx = Vertx.currentContext();
-    GrpcServerResponse<SeriesRequest, SeriesResponse> resp = req.response();
-    AtomicBoolean cancelled = new AtomicBoolean();
-    req.exceptionHandler(e -> cancelled.set(true));
-    resp.exceptionHandler(e -> cancelled.set(true));
+    SeriesCall call = new SeriesCall(Vertx.currentContext(), req.response());
+    req.exceptionHandler(e -> call.cancel());
+    req.response().exceptionHandler(e -> call.cancel());
     String tenant = req.headers().get(ThanosMethods.TENANT_HEADER);
-    ctx.executeBlocking(() -> service.series(tenant, msg), false)
-        .onSuccess(p -> pump(ctx, resp, p, cancelled))
-        .onFailure(e -> fail(resp, e));
+    call.start(() -> service.series(tenant, msg));
   }
 
-  private static void pump(Context ctx, GrpcServerResponse<SeriesRequest, SeriesResponse> resp, SeriesProducer p,
-      AtomicBoolean cancelled) {
-    ctx.executeBlocking(() -> p.next(STEP_BYTES), false).onComplete(ar -> {
-      if (ar.failed() || cancelled.get()) {
-        ctx.executeBlocking(() -> {
-          p.close();
-          return null;
-        }, false);
-        if (ar.failed()) {
-          fail(resp, ar.cause());
-        }
-        return;
-      }
-      List<SeriesResponse> frames = ar.result();
-      for (SeriesResponse f : frames) {
-        resp.write(f);
-      }
-      if (p.done()) {
-        ctx.executeBlocking(() -> {
-          p.close();
-          return null;
-        }, false);
-        resp.end();
-      } else if (resp.writeQueueFull()) {
-        resp.drainHandler(v -> {
-          resp.drainHandler(null);
-          pump(ctx, resp, p, cancelled);
-        });
-      } else {
-        pump(ctx, resp, p, cancelled);
-      }
-    });
-  }
-
-  private static void fail(GrpcServerResponse<?, ?> resp, Throwable e) {
+  static void fail(GrpcServerResponse<?, ?> resp, Throwable e) {
     GrpcStatus status = e instanceof IllegalArgumentException ? GrpcStatus.INVALID_ARGUMENT : GrpcStatus.INTERNAL;
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     try {
