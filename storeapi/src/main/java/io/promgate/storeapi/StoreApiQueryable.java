@@ -22,6 +22,7 @@ import io.promgate.storeapi.thanos.info.InfoResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
@@ -58,9 +59,14 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   public static StoreApiQueryable create(Vertx vertx, StoreApiClientConfig config) {
+    // HTTP/2's default 64 KiB windows cap a stream at one window per round trip; Series answers are
+    // megabytes, so give each stream 1 MiB and the connection 16 MiB (grpc-go reaches similar sizes through
+    // its BDP estimation).
     HttpClientOptions http = new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_2)
-        .setHttp2ClearTextUpgrade(false);
+        .setHttp2ClearTextUpgrade(false)
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(1 << 20))
+        .setHttp2ConnectionWindowSize(16 << 20);
     if (config.tls()) {
       http.setSsl(true).setUseAlpn(true).setTrustAll(config.tlsInsecure()).setVerifyHost(!config.tlsInsecure());
       if (config.tlsCaPath() != null) {
