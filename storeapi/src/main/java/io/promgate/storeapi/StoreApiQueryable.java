@@ -27,6 +27,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -46,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  * would deadlock the very loop that must deliver the answer, so it is refused.
  */
 public final class StoreApiQueryable implements Queryable {
+  static final long MAX_MESSAGE_BYTES = 128L << 20;
   private final GrpcClient client;
   private final SocketAddress address;
   private final StoreApiClientConfig config;
@@ -73,7 +75,11 @@ public final class StoreApiQueryable implements Queryable {
         http.setTrustOptions(new PemTrustOptions().addCertPath(config.tlsCaPath()));
       }
     }
-    return new StoreApiQueryable(GrpcClient.client(vertx, http), config);
+    // Thanos stores send frames of up to ~1 MiB of chunks (and batches of them); Vert.x' 256 KiB default
+    // would reject those. The deadline is also enforced locally, so a silent server cannot hang a query.
+    GrpcClientOptions grpc = new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)
+        .setScheduleDeadlineAutomatically(true);
+    return new StoreApiQueryable(GrpcClient.client(vertx, grpc, http), config);
   }
 
   public StoreApiClientConfig config() {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * long before the end; when the client cancels, the server stops and releases its querier.
  */
 class FlowControlTest {
-  static final int SERIES = 100_000;
+  static final int SERIES = 50_000;
   Vertx vertx;
   GeneratedTenants store;
   StoreApiServer server;
