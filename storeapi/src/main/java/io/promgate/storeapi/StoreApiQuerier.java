@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The blocking face of {@link StoreApiQueryable} for one time range. {@link #close()} cancels the calls still
- * running (the server sees the stream reset and stops reading its store).
+ * The blocking face of {@link StoreApiQueryable} for one time range, plus {@link #selectAsync} for callers
+ * that prefetch. {@link #close()} cancels the calls still running, async ones included (the server sees
+ * the stream reset and stops reading its store).
  */
-final class StoreApiQuerier implements Querier {
+public final class StoreApiQuerier implements Querier {
   private final StoreApiQueryable remote;
   private final long mint;
   private final long maxt;
@@ -34,6 +35,11 @@ final class StoreApiQuerier implements Querier {
   @Override
   public SeriesSet select(boolean sortSeries, SelectHints hints, List<LabelMatcher> matchers) {
     return await(remote.selectAsync(mint, maxt, sortSeries, hints, matchers, inflight));
+  }
+
+  /** Like {@link #select}, without blocking; cancelled by {@link #close()}. */
+  public Future<SeriesSet> selectAsync(boolean sortSeries, SelectHints hints, List<LabelMatcher> matchers) {
+    return remote.selectAsync(mint, maxt, sortSeries, hints, matchers, inflight);
   }
 
   @Override

@@ -87,7 +87,7 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   @Override
-  public Querier querier(long mint, long maxt) {
+  public StoreApiQuerier querier(long mint, long maxt) {
     return new StoreApiQuerier(this, mint, maxt);
   }
 

@@ -261,4 +261,19 @@ class StoreApiRoundTripTest {
       ctx.completeNow();
     })));
   }
+
+  @Test
+  void closingTheQuerierCancelsAnAsyncSelect() {
+    StoreApiQuerier q = client.querier(0, Long.MAX_VALUE);
+    var f = q.selectAsync(true, null, List.of(LabelMatcher.of(Type.RE, "__name__", ".+")));
+    q.close();
+    // Either the answer was already complete or the call was cancelled; it never hangs.
+    try {
+      f.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(StorageException.class);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
 }
