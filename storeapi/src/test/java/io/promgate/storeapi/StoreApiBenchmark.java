@@ -1,6 +1,5 @@
 package io.promgate.storeapi;
 
-import static io.promgate.storeapi.StoreApiTestSupport.get;
 
 import io.promgate.model.LabelMatcher;
 import io.promgate.model.SampleIterator;
@@ -18,6 +17,8 @@ import java.util.List;
  * <p>Run: {@code java -cp <test classpath> io.promgate.storeapi.StoreApiBenchmark [series] [samples] [rounds]}.
  * Prints series/s and samples/s for (1) raw frames one series per message, (2) Thanos-style batches of 64,
  * (3) the full client path: frames collected into a SeriesSet and every sample decoded.
+ * With a 4th argument {@code stream-only}, only counts frames as they arrive (nothing kept): run it with a
+ * small heap (e.g. {@code -Xmx96m} and 1,000,000 series) to show the server never holds the answer.
  */
 public final class StoreApiBenchmark {
   public static void main(String[] args) {
@@ -31,6 +32,16 @@ public final class StoreApiBenchmark {
     StoreApiQueryable client = StoreApiQueryable.create(vertx,
         StoreApiClientConfig.plaintext("127.0.0.1", server.port()).withTimeout(java.time.Duration.ofMinutes(5)));
     List<LabelMatcher> all = List.of(LabelMatcher.eq("__name__", "generated"));
+    if (args.length > 3 && args[3].equals("stream-only")) {
+      try {
+        streamOnly(vertx, server.port(), all, series, samples, rounds);
+      } finally {
+        get(client.close());
+        get(server.close());
+        get(vertx.close());
+      }
+      return;
+    }
     try {
       for (int batch : new int[] {1, 64}) {
         SeriesRequest req = SeriesRequest.newBuilder().setMinTime(0).setMaxTime(Long.MAX_VALUE)
@@ -64,6 +75,33 @@ public final class StoreApiBenchmark {
       get(server.close());
       get(vertx.close());
     }
+  }
+
+  private static void streamOnly(Vertx vertx, int port, List<LabelMatcher> all, int series, int samples,
+      int rounds) {
+    io.vertx.grpc.client.GrpcClient raw = io.vertx.grpc.client.GrpcClient.client(vertx,
+        new io.vertx.grpc.client.GrpcClientOptions().setMaxMessageSize(StoreApiQueryable.MAX_MESSAGE_BYTES),
+        new io.vertx.core.http.HttpClientOptions().setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false));
+    SeriesRequest req = SeriesRequest.newBuilder().setMinTime(0).setMaxTime(Long.MAX_VALUE)
+        .addAllMatchers(Protos.toProto(all)).setResponseBatchSize(64).build();
+    measure("stream only, batch 64", rounds, series, samples, () -> {
+      long[] n = {0};
+      get(raw.request(io.vertx.core.net.SocketAddress.inetSocketAddress(port, "127.0.0.1"),
+          ThanosMethods.CLIENT_SERIES).compose(call -> call.send(req)).compose(resp -> {
+            resp.handler(r -> n[0] += r.hasBatch() ? r.getBatch().getSeriesCount() : 1);
+            return resp.end();
+          }));
+      return n[0];
+    });
+    Runtime rt = Runtime.getRuntime();
+    System.out.printf("heap max %d MiB, used now %d MiB%n", rt.maxMemory() >> 20,
+        (rt.totalMemory() - rt.freeMemory()) >> 20);
+    get(raw.close());
+  }
+
+  private static <T> T get(io.vertx.core.Future<T> f) {
+    return StoreApiTestSupport.get(f, 900);
   }
 
   interface Round {
