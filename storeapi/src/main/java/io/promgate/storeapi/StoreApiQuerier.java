@@ -7,10 +7,7 @@ import io.promgate.model.SeriesSet;
 import io.promgate.model.StorageException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.grpc.client.GrpcClientRequest;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,7 +21,7 @@ public final class StoreApiQuerier implements Querier {
   private final StoreApiQueryable remote;
   private final long mint;
   private final long maxt;
-  private final Set<GrpcClientRequest<?, ?>> inflight = ConcurrentHashMap.newKeySet();
+  private final Cancellation inflight = new Cancellation();
 
   StoreApiQuerier(StoreApiQueryable remote, long mint, long maxt) {
     this.remote = remote;
@@ -34,30 +31,27 @@ public final class StoreApiQuerier implements Querier {
 
   @Override
   public SeriesSet select(boolean sortSeries, SelectHints hints, List<LabelMatcher> matchers) {
-    return await(remote.selectAsync(mint, maxt, sortSeries, hints, matchers, inflight));
+    return await(selectAsync(sortSeries, hints, matchers));
   }
 
   /** Like {@link #select}, without blocking; cancelled by {@link #close()}. */
   public Future<SeriesSet> selectAsync(boolean sortSeries, SelectHints hints, List<LabelMatcher> matchers) {
-    return remote.selectAsync(mint, maxt, sortSeries, hints, matchers, inflight);
+    return inflight.guard(remote.selectAsync(mint, maxt, sortSeries, hints, matchers, inflight), remote.toString());
   }
 
   @Override
   public List<String> labelValues(String name, List<LabelMatcher> matchers) {
-    return await(remote.labelValuesAsync(mint, maxt, name, matchers));
+    return await(inflight.guard(remote.labelValuesAsync(mint, maxt, name, matchers, inflight), remote.toString()));
   }
 
   @Override
   public List<String> labelNames(List<LabelMatcher> matchers) {
-    return await(remote.labelNamesAsync(mint, maxt, matchers));
+    return await(inflight.guard(remote.labelNamesAsync(mint, maxt, matchers, inflight), remote.toString()));
   }
 
   @Override
   public void close() {
-    for (GrpcClientRequest<?, ?> call : inflight) {
-      call.cancel();
-    }
-    inflight.clear();
+    inflight.cancel(remote.toString());
   }
 
   private <T> T await(Future<T> future) {

@@ -32,7 +32,6 @@ import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -102,7 +101,7 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   Future<SeriesSet> selectAsync(long mint, long maxt, boolean sort, SelectHints hints, List<LabelMatcher> matchers,
-      Set<GrpcClientRequest<?, ?>> inflight) {
+      Cancellation inflight) {
     SelectHints h = hints == null ? SelectHints.ofRange(mint, maxt) : hints;
     QueryHints.Builder qh = QueryHints.newBuilder().setStepMillis(h.step())
         .setFunc(Func.newBuilder().setName(h.func()))
@@ -158,18 +157,27 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   public Future<List<String>> labelNamesAsync(long mint, long maxt, List<LabelMatcher> matchers) {
+    return labelNamesAsync(mint, maxt, matchers, null);
+  }
+
+  Future<List<String>> labelNamesAsync(long mint, long maxt, List<LabelMatcher> matchers, Cancellation inflight) {
     LabelNamesRequest req = LabelNamesRequest.newBuilder().setStart(mint).setEnd(maxt)
         .addAllMatchers(Protos.toProto(matchers)).setPartialResponseStrategy(PartialResponseStrategy.ABORT).build();
-    return unary(ThanosMethods.CLIENT_LABEL_NAMES, req, null).map(LabelNamesResponse::getNamesList);
+    return unary(ThanosMethods.CLIENT_LABEL_NAMES, req, inflight).map(LabelNamesResponse::getNamesList);
   }
 
   public Future<List<String>> labelValuesAsync(long mint, long maxt, String name, List<LabelMatcher> matchers) {
-    LabelValuesRequest req = LabelValuesRequest.newBuilder().setLabel(name).setStart(mint).setEnd(maxt)
-        .addAllMatchers(Protos.toProto(matchers)).setPartialResponseStrategy(PartialResponseStrategy.ABORT).build();
-    return unary(ThanosMethods.CLIENT_LABEL_VALUES, req, null).map(LabelValuesResponse::getValuesList);
+    return labelValuesAsync(mint, maxt, name, matchers, null);
   }
 
-  <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req req, Set<GrpcClientRequest<?, ?>> inflight) {
+  Future<List<String>> labelValuesAsync(long mint, long maxt, String name, List<LabelMatcher> matchers,
+      Cancellation inflight) {
+    LabelValuesRequest req = LabelValuesRequest.newBuilder().setLabel(name).setStart(mint).setEnd(maxt)
+        .addAllMatchers(Protos.toProto(matchers)).setPartialResponseStrategy(PartialResponseStrategy.ABORT).build();
+    return unary(ThanosMethods.CLIENT_LABEL_VALUES, req, inflight).map(LabelValuesResponse::getValuesList);
+  }
+
+  <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req req, Cancellation inflight) {
     return client.request(address, method).compose(call -> {
       prepare(call, inflight);
       return call.send(req).compose(resp -> resp.last().transform(ar -> {
@@ -183,19 +191,19 @@ public final class StoreApiQueryable implements Queryable {
         : new StorageException(name + ": " + e.getMessage(), e)));
   }
 
-  private void prepare(GrpcClientRequest<?, ?> call, Set<GrpcClientRequest<?, ?>> inflight) {
+  private void prepare(GrpcClientRequest<?, ?> call, Cancellation inflight) {
     if (config.tenant() != null) {
       call.headers().set(ThanosMethods.TENANT_HEADER, config.tenant());
     }
     call.timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
     if (inflight != null) {
-      inflight.add(call);
+      inflight.register(call);
     }
   }
 
-  private static void forget(GrpcClientRequest<?, ?> call, Set<GrpcClientRequest<?, ?>> inflight) {
+  private static void forget(GrpcClientRequest<?, ?> call, Cancellation inflight) {
     if (inflight != null) {
-      inflight.remove(call);
+      inflight.forget(call);
     }
   }
 
