@@ -53,6 +53,8 @@ class StoreApiRoundTripTest {
     store.add("a", Labels.of("__name__", "stale"), new long[] {T0, T0 + 15_000},
         new double[] {1.5, StaleNaN.VALUE});
     store.addSeries("b", Labels.of("__name__", "secret_b", "only_b", "yes"), T0, 10);
+    store.addSeries("warned", Labels.of("__name__", "partial"), T0, 10);
+    store.warnings.put("warned", List.of("block 01H... unavailable, data may be missing"));
     server = get(StoreApiServer.start(vertx, store,
         StoreApiServerConfig.builder().host("127.0.0.1").port(0).externalLabels(EXT).defaultTenant("a").build()));
     client = StoreApiQueryable.create(vertx, StoreApiClientConfig.plaintext("127.0.0.1", server.port()));
@@ -278,5 +280,22 @@ class StoreApiRoundTripTest {
       Thread.onSpinWait();
     }
     assertThat(store.openQueriers.get()).isZero();
+  }
+
+  @Test
+  void storeWarningsBecomeSeriesSetWarnings() {
+    StoreApiQueryable warned = StoreApiQueryable.create(vertx,
+        StoreApiClientConfig.plaintext("127.0.0.1", server.port()).withTenant("warned"));
+    try (Querier q = warned.querier(0, Long.MAX_VALUE)) {
+      var set = q.select(true, SelectHints.ofRange(0, Long.MAX_VALUE), List.of(LabelMatcher.eq("__name__", "partial")));
+      assertThat(flatten(set)).hasSize(1);
+      assertThat(set.warnings()).containsExactly("block 01H... unavailable, data may be missing");
+    } finally {
+      get(warned.close());
+    }
+    try (Querier q = client.querier(0, Long.MAX_VALUE)) {
+      assertThat(q.select(true, SelectHints.ofRange(0, Long.MAX_VALUE), List.of(LabelMatcher.eq("__name__", "up")))
+          .warnings()).isEmpty();
+    }
   }
 }
