@@ -1,0 +1,152 @@
+package io.promgate.gateway;
+
+import io.promgate.gateway.backend.PrometheusProxyBackend;
+import io.promgate.gateway.backend.QueryBackend;
+import io.promgate.gateway.backend.UnconfiguredBackend;
+import io.promgate.gateway.http.ApiHandler;
+import io.promgate.gateway.metrics.SelfMetrics;
+import io.promgate.routing.config.PromgateConfig;
+import io.promgate.tenant.AccessPolicy;
+import io.promgate.tenant.TenantResolver;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Starts promgate's HTTP server: runs the {@link GatewayPlugin}s, picks the query backend (a plugin's, else
+ * the sole upstream of the config, else a 503 "no backend" answer), and opens one HTTP server per event loop
+ * on the same port (Vert.x balances connections between them).
+ *
+ * <p>Event loops: {@code -Dpromgate.eventLoops=N} (default: available processors). The bench showed that on
+ * 2 cores shared with the upstream and the load generator, more loops than cores only add switches.
+ */
+public final class GatewayServer {
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final QueryBackend backend;
+  private final List<Supplier<Future<Void>>> closeHooks;
+  private final int port;
+  private final SelfMetrics metrics;
+
+  private GatewayServer(Vertx vertx, boolean ownsVertx, QueryBackend backend,
+      List<Supplier<Future<Void>>> closeHooks, int port, SelfMetrics metrics) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.backend = backend;
+    this.closeHooks = closeHooks;
+    this.port = port;
+    this.metrics = metrics;
+  }
+
+  public static int eventLoops() {
+    return Integer.getInteger("promgate.eventLoops", Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Starts with a Vert.x instance of its own, closed by {@link #stop()}. */
+  public static Future<GatewayServer> start(PromgateConfig config, List<GatewayPlugin> plugins) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()).setPreferNativeTransport(true));
+    return start(vertx, true, config, plugins).recover(t -> vertx.close().transform(x -> Future.failedFuture(t)));
+  }
+
+  /** Starts on a given Vert.x (tests); {@link #stop()} leaves it running. */
+  public static Future<GatewayServer> start(Vertx vertx, PromgateConfig config, List<GatewayPlugin> plugins) {
+    return start(vertx, false, config, plugins);
+  }
+
+  private static Future<GatewayServer> start(Vertx vertx, boolean owns, PromgateConfig config,
+      List<GatewayPlugin> plugins) {
+    SelfMetrics metrics = new SelfMetrics();
+    GatewayContext ctx = new GatewayContext(vertx, config, metrics);
+    Future<Void> chain = Future.succeededFuture();
+    for (GatewayPlugin p : plugins) {
+      chain = chain.compose(v -> p.start(ctx));
+    }
+    return chain.compose(v -> {
+      QueryBackend backend = ctx.queryBackend().orElseGet(() -> defaultBackend(vertx, config, metrics));
+      TenantResolver resolver = new TenantResolver(config.tenancy().defaultTenant(), AccessPolicy.ALLOW_ALL);
+      ApiHandler handler = new ApiHandler(backend, resolver, ctx.routes(), metrics);
+      int loops = eventLoops();
+      var http = config.server().http();
+      // The first server binds (port 0 included), the others share its actual port.
+      HttpVerticle first = new HttpVerticle(handler, http.host(), http.port());
+      return vertx.deployVerticle(first)
+          .compose(id -> {
+            int actual = first.actualPort;
+            if (loops <= 1) {
+              return Future.succeededFuture(actual);
+            }
+            return vertx.deployVerticle(() -> new HttpVerticle(handler, http.host(), actual),
+                new DeploymentOptions().setInstances(loops - 1)).map(actual);
+          })
+          .map(actual -> new GatewayServer(vertx, owns, backend, ctx.closeHooks(), actual, metrics));
+    });
+  }
+
+  static QueryBackend defaultBackend(Vertx vertx, PromgateConfig config, SelfMetrics metrics) {
+    var upstream = config.soleUpstream();
+    if (upstream.isPresent()) {
+      return new PrometheusProxyBackend(vertx, upstream.get(), config.tenancy().upstreamHeader(), metrics,
+          Integer.getInteger("promgate.upstreamPoolSize", 64));
+    }
+    if (config.backends().isEmpty()) {
+      return new UnconfiguredBackend("no backend is configured: run with --upstream URL, or a config with backends");
+    }
+    return new UnconfiguredBackend("backends " + config.backends().keySet()
+        + " are configured, but this build serves only a single prometheus backend (no local store or federation yet)");
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public SelfMetrics metrics() {
+    return metrics;
+  }
+
+  public QueryBackend backend() {
+    return backend;
+  }
+
+  public Future<Void> stop() {
+    List<Supplier<Future<Void>>> hooks = new ArrayList<>(closeHooks);
+    Collections.reverse(hooks);
+    Future<Void> chain = Future.succeededFuture();
+    for (Supplier<Future<Void>> h : hooks) {
+      chain = chain.eventually(() -> h.get());
+    }
+    chain = chain.eventually(backend::close);
+    return ownsVertx ? chain.eventually(vertx::close) : chain;
+  }
+
+  /** One HTTP server on one event loop. */
+  private static final class HttpVerticle extends VerticleBase {
+    volatile int actualPort;
+    private final ApiHandler handler;
+    private final String host;
+    private final int port;
+
+    HttpVerticle(ApiHandler handler, String host, int port) {
+      this.handler = handler;
+      this.host = host;
+      this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+      HttpServerOptions o = new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false)
+          .setDecompressionSupported(false).setIdleTimeout(0);
+      Promise<HttpServer> p = Promise.promise();
+      vertx.createHttpServer(o).requestHandler(handler).listen(port, host).onComplete(p);
+      return p.future().onSuccess(s -> actualPort = s.actualPort());
+    }
+  }
+}
