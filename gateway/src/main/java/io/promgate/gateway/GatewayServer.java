@@ -76,17 +76,16 @@ public final class GatewayServer {
       ApiHandler handler = new ApiHandler(backend, resolver, ctx.routes(), metrics);
       int loops = eventLoops();
       var http = config.server().http();
-      // The first server binds (port 0 included), the others share its actual port.
-      HttpVerticle first = new HttpVerticle(handler, http.host(), http.port());
-      return vertx.deployVerticle(first)
-          .compose(id -> {
-            int actual = first.actualPort;
-            if (loops <= 1) {
-              return Future.succeededFuture(actual);
-            }
-            return vertx.deployVerticle(() -> new HttpVerticle(handler, http.host(), actual),
-                new DeploymentOptions().setInstances(loops - 1)).map(actual);
-          })
+      // One server per event loop on one port. Port 0 becomes -1: Vert.x then binds one random port that
+      // all instances share (with 0 each would bind a different one).
+      int port = http.port() == 0 ? -1 : http.port();
+      List<HttpVerticle> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+      return vertx.deployVerticle(() -> {
+            HttpVerticle hv = new HttpVerticle(handler, http.host(), port);
+            started.add(hv);
+            return hv;
+          }, new DeploymentOptions().setInstances(loops))
+          .map(id -> started.get(0).actualPort)
           .map(actual -> new GatewayServer(vertx, owns, backend, ctx.closeHooks(), actual, metrics));
     });
   }
