@@ -99,8 +99,10 @@ public final class GatewayServer {
     if (config.backends().isEmpty()) {
       return new UnconfiguredBackend("no backend is configured: run with --upstream URL, or a config with backends");
     }
-    return new UnconfiguredBackend("backends " + config.backends().keySet()
-        + " are configured, but this build serves only a single prometheus backend (no local store or federation yet)");
+    // The bundled store, the engine and federation plug in through GatewayPlugin (issue 8 and the store's).
+    return new UnconfiguredBackend("no query backend is available for backends " + config.backends().keySet()
+        + ": this build answers queries only through a single prometheus backend (--upstream URL);"
+        + " the bundled store and federation are not wired yet");
   }
 
   public int port() {
