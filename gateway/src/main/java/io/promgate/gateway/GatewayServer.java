@@ -109,6 +109,11 @@ public final class GatewayServer {
     return port;
   }
 
+  /** "epoll" when Netty's native transport is in use, else "nio". */
+  public String transport() {
+    return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
+  }
+
   public SelfMetrics metrics() {
     return metrics;
   }

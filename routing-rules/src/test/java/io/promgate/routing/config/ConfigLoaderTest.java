@@ -51,7 +51,7 @@ class ConfigLoaderTest {
     assertThat(c.storage().orElseThrow().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(c.backends().keySet()).containsExactly("prometheus", "longterm", "local");
     assertThat(c.backends().get("longterm")).isEqualTo(
-        new BackendConfig.StoreApi("longterm", new HostPort("thanos-store", 10901), Duration.ofSeconds(30),
+        new BackendConfig.StoreApi("longterm", new HostPort("thanos-store", 10901), Duration.ofMinutes(2),
             java.util.Map.of()));
     assertThat(c.cache().maxBytes()).isEqualTo(512L << 20);
     assertThat(c.soleUpstream()).isEmpty();
