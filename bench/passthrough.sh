@@ -4,7 +4,8 @@
 # upstream) when nginx is installed. All in one run, on free ports. Prints req/s and p50/p99 per target,
 # then `nginx_ratio: Y` (nginx/direct) and, as the very last line, `ratio: X` (promgate/direct).
 #
-# Env: DURATION (20), CONNECTIONS (32), THREADS (2), QUERY (up), PROMGATE_JAVA_OPTS.
+# Env: DURATION (20), ROUNDS (4), WARMUP (10, seconds per target, unmeasured: JIT and pools), CONNECTIONS (32),
+# THREADS (2), QUERY (up), PROMGATE_JAVA_OPTS.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -119,7 +120,7 @@ URL[promgate]="http://127.0.0.1:$GW_PORT$PATHQ"
 if [[ -n "$NGX_PORT" ]]; then NAMES+=(nginx); URL[nginx]="http://127.0.0.1:$NGX_PORT$PATHQ"; fi
 for n in "${NAMES[@]}"; do
   REQS[$n]=0; SECS[$n]=0; P50S[$n]=""; P99S[$n]=""
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "${URL[$n]}" >/dev/null 2>&1 || true # warm-up: JIT, pools
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-10}s" "${URL[$n]}" >/dev/null 2>&1 || true # warm-up: JIT, pools
 done
 
 echo "query: $QUERY, ${DURATION}s per target in $ROUNDS interleaved rounds, $CONNECTIONS connections, $THREADS wrk threads, $(nproc) cores"
