@@ -191,6 +191,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void flagsOverrideTheFile() {
+    PromgateConfig file = parse("""
+        server: { http: '0.0.0.0:1', grpc: '0.0.0.0:2' }
+        storage: { path: /var/lib/promgate, retention: 30d }
+        backends: { upstream: { type: prometheus, url: 'http://old:9090', forward-headers: [Authorization] },
+                    l: { type: local } }
+        """);
+    var o = new ConfigOverrides(java.util.Optional.of(":9095"), java.util.Optional.of("127.0.0.1:10902"),
+        java.util.Optional.of("https://new:9443/prom"), java.util.Optional.of("/tmp/store"));
+    PromgateConfig c = o.apply(java.util.Optional.of(file));
+    assertThat(c.server().http()).isEqualTo(new HostPort("0.0.0.0", 9095));
+    assertThat(c.server().grpc()).isEqualTo(new HostPort("127.0.0.1", 10902));
+    assertThat(c.storage().orElseThrow().path()).isEqualTo(java.nio.file.Path.of("/tmp/store"));
+    assertThat(c.storage().orElseThrow().retention()).as("other storage keys kept").isEqualTo(Duration.ofDays(30));
+    assertThat(c.backends().keySet()).containsExactly("upstream");
+    var up = c.soleUpstream().orElseThrow();
+    assertThat(up.url().toString()).isEqualTo("https://new:9443/prom");
+    assertThat(up.forwardHeaders()).as("a same-named backend in the file tunes --upstream").containsExactly("Authorization");
+    assertThat(c.routes().get(0).windowsAt(0).get(0).range()).isEqualTo(TimeRange.ALL);
+  }
+
+  @Test
   void exampleConfigsInConfAreValid() throws Exception {
     java.nio.file.Path conf = java.nio.file.Path.of(System.getProperty("promgate.root", "..")).resolve("conf");
     try (var files = java.nio.file.Files.list(conf)) {
