@@ -248,6 +248,19 @@ class PrometheusPassthroughIT {
   }
 
   @Test
+  void selfMetricsPassPromtoolLint() throws Exception {
+    PromgateHarness.get(promgate.url() + "/api/v1/query?query=up");
+    byte[] metrics = PromgateHarness.get(promgate.url() + "/metrics").body();
+    Process p = new ProcessBuilder(ExternalBinary.require("promtool").toString(), "check", "metrics")
+        .redirectErrorStream(true).start();
+    p.getOutputStream().write(metrics);
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("promtool check metrics: %s", out).isZero();
+  }
+
+  @Test
   void readyFollowsTheUpstream() throws Exception {
     assertThat(PromgateHarness.get(promgate.url() + "/-/ready").statusCode()).isEqualTo(200);
     String metrics = new String(PromgateHarness.get(promgate.url() + "/metrics").body(), StandardCharsets.UTF_8);
