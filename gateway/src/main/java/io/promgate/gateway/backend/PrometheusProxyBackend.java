@@ -42,6 +42,8 @@ import java.util.concurrent.TimeoutException;
 public final class PrometheusProxyBackend implements QueryBackend {
   private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection"};
+  private static final CharSequence REMOTE_WRITE_VERSION = HttpHeaders.createOptimized("X-Prometheus-Remote-Write-Version");
+  private static final CharSequence REMOTE_READ_VERSION = HttpHeaders.createOptimized("X-Prometheus-Remote-Read-Version");
   private static final CharSequence FORM = HttpHeaders.createOptimized("application/x-www-form-urlencoded");
 
   private final Vertx vertx;
@@ -148,6 +150,8 @@ public final class PrometheusProxyBackend implements QueryBackend {
         o.setURI(pathPrefix + r.apiPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery()));
         copyIfPresent(r.headers(), h, HttpHeaders.CONTENT_TYPE);
         copyIfPresent(r.headers(), h, HttpHeaders.CONTENT_ENCODING);
+        copyIfPresent(r.headers(), h, REMOTE_WRITE_VERSION);
+        copyIfPresent(r.headers(), h, REMOTE_READ_VERSION);
       }
     } else {
       o.setMethod(r.method()).setURI(pathPrefix + r.apiPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery()));

@@ -234,6 +234,14 @@ class PrometheusPassthroughIT {
   }
 
   @Test
+  void remoteWriteIsPassedThroughToTheUpstreamReceiver() throws Exception {
+    RealPrometheus.remoteWrite(promgate.url() + "/tenant/w/api/v1/write", new RemoteWrite().add(new RemoteWrite.TestSeries(
+        Map.of("__name__", "written_through_promgate", "via", "proxy"), new long[] {endMs}, new double[] {42})));
+    var r = PromgateHarness.get(prometheus.url() + "/api/v1/query?query=written_through_promgate&time=" + sec(endMs));
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("\"via\":\"proxy\"").contains("\"42\"");
+  }
+
+  @Test
   void buildinfoIsOursInPrometheusShape() throws Exception {
     JsonNode theirs = JSON.readTree(PromgateHarness.get(prometheus.url() + "/api/v1/status/buildinfo").body());
     JsonNode ours = JSON.readTree(PromgateHarness.get(promgate.url() + "/api/v1/status/buildinfo").body());
