@@ -14,6 +14,8 @@ final class CapturingUpstream implements AutoCloseable {
   volatile int status = 200;
   volatile String reply = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
   volatile MultiMap replyHeaders = MultiMap.caseInsensitiveMultiMap();
+  /** When set, the reply is written in 8 KiB chunks with chunked transfer encoding. */
+  volatile boolean chunked;
   private final HttpServer server;
 
   CapturingUpstream(Vertx vertx) throws Exception {
@@ -21,7 +23,16 @@ final class CapturingUpstream implements AutoCloseable {
       requests.add(new Captured(req.method().name(), req.uri(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
           b.toString()));
       req.response().setStatusCode(status).headers().addAll(replyHeaders).set("Content-Type", "application/json");
-      req.response().end(reply);
+      if (chunked) {
+        req.response().setChunked(true);
+        String r = reply;
+        for (int i = 0; i < r.length(); i += 8192) {
+          req.response().write(r.substring(i, Math.min(r.length(), i + 8192)));
+        }
+        req.response().end();
+      } else {
+        req.response().end(reply);
+      }
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

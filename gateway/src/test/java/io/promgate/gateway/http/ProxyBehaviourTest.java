@@ -50,6 +50,7 @@ class ProxyBehaviourTest {
     upstream.requests.clear();
     upstream.status = 200;
     upstream.replyHeaders = MultiMap.caseInsensitiveMultiMap();
+    upstream.chunked = false;
   }
 
   private static String body(HttpResponse<byte[]> r) {
@@ -134,6 +135,28 @@ class ProxyBehaviourTest {
     assertThat(r.headers().firstValue("X-Custom")).contains("1");
     assertThat(r.headers().firstValue("Keep-Alive")).isEmpty();
     upstream.reply = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
+  }
+
+  @Test
+  void largeChunkedBodiesStreamThroughIntact() throws Exception {
+    StringBuilder big = new StringBuilder("{\"status\":\"success\",\"data\":[");
+    for (int i = 0; i < 60_000; i++) {
+      big.append(i == 0 ? "" : ",").append("\"series_").append(i).append('"');
+    }
+    String reply = big.append("]}").toString();
+    String saved = upstream.reply;
+    try {
+      upstream.reply = reply;
+      upstream.chunked = true;
+      var r = PromgateHarness.get(promgate.url() + "/api/v1/label/__name__/values");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).hasSize(reply.length());
+      assertThat(body(r)).isEqualTo(reply);
+      upstream.chunked = false;
+      assertThat(body(PromgateHarness.get(promgate.url() + "/api/v1/label/__name__/values"))).isEqualTo(reply);
+    } finally {
+      upstream.reply = saved;
+    }
   }
 
   @Test
