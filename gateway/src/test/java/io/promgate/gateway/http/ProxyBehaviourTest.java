@@ -189,6 +189,23 @@ class ProxyBehaviourTest {
   }
 
   @Test
+  void slowUpstreamTimesOutWith503() throws Exception {
+    PromgateConfig c = ConfigLoader.parse("server: { http: '127.0.0.1:0' }\nbackends: { slow: { type: prometheus, url: '"
+        + upstream.url() + "', timeout: 300ms } }");
+    upstream.delayMs = 3000;
+    try (PromgateHarness p = PromgateHarness.start(c, List.of())) {
+      long t0 = System.nanoTime();
+      var r = PromgateHarness.get(p.url() + "/api/v1/query?query=up");
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(body(r)).startsWith("{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"upstream slow");
+      assertThat(ms).isLessThan(2500);
+    } finally {
+      upstream.delayMs = 0;
+    }
+  }
+
+  @Test
   void noBackendAnswers503ButIsHealthy() throws Exception {
     try (PromgateHarness none = PromgateHarness.start(ConfigLoader.parse("server: { http: '127.0.0.1:0' }"), List.of())) {
       assertThat(PromgateHarness.get(none.url() + "/-/healthy").statusCode()).isEqualTo(200);
