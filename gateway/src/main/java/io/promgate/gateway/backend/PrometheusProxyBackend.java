@@ -165,6 +165,7 @@ public final class PrometheusProxyBackend implements QueryBackend {
         .compose(req -> sendBody == null ? req.send() : req.send(sendBody))
         .<ApiResponse>map(resp -> {
           metrics.upstreamLatency(config.name(), System.nanoTime() - start);
+          resp.pause(); // hold the body until relay() pipes it (the pipe resumes)
           return out -> relay(resp, out);
         })
         .recover(t -> Future.failedFuture(classify(t, System.nanoTime() - start)));
