@@ -160,6 +160,19 @@ class ProxyBehaviourTest {
   }
 
   @Test
+  void formatAndParseQueryNeverReachTheUpstream() throws Exception {
+    var f = PromgateHarness.get(promgate.url() + "/tenant/t/api/v1/format_query?query=sum%28up%29by%28job%29");
+    assertThat(body(f)).isEqualTo("{\"status\":\"success\",\"data\":\"sum by (job) (up)\"}");
+    var p = PromgateHarness.postForm(promgate.url() + "/api/v1/parse_query", "query=up");
+    assertThat(body(p)).isEqualTo("{\"status\":\"success\",\"data\":{\"matchers\":[{\"name\":\"__name__\",\"type\":\"=\","
+        + "\"value\":\"up\"}],\"name\":\"up\",\"offset\":0,\"startOrEnd\":null,\"timestamp\":null,\"type\":\"vectorSelector\"}}");
+    var bad = PromgateHarness.get(promgate.url() + "/api/v1/parse_query?query=sum%28");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(body(bad)).startsWith("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid parameter \\\"query\\\": 1:5: parse error:");
+    assertThat(upstream.requests).isEmpty();
+  }
+
+  @Test
   void ownEndpointsNeedNoUpstream() throws Exception {
     upstream.requests.clear();
     assertThat(body(PromgateHarness.get(promgate.url() + "/-/healthy"))).contains("Healthy");
