@@ -226,6 +226,11 @@ class ProxyBehaviourTest {
       var r = PromgateHarness.get(none.url() + "/api/v1/query?query=up");
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(body(r)).contains("\"errorType\":\"unavailable\"").contains("no backend is configured");
+      // Grafana asks every datasource for rules and alerts: empty successes, never 404 or 503.
+      assertThat(body(PromgateHarness.get(none.url() + "/api/v1/rules")))
+          .isEqualTo("{\"status\":\"success\",\"data\":{\"groups\":[]}}");
+      assertThat(body(PromgateHarness.get(none.url() + "/api/v1/alerts")))
+          .isEqualTo("{\"status\":\"success\",\"data\":{\"alerts\":[]}}");
     }
   }
 

@@ -255,6 +255,18 @@ class PrometheusPassthroughIT {
   }
 
   @Test
+  void emptyAnswersHaveTheShapeOfAnUnconfiguredPrometheus() throws Exception {
+    // The Prometheus here has no rules, alerts, alertmanagers or scrape targets.
+    for (var e : new io.promgate.gateway.http.Endpoint[] {io.promgate.gateway.http.Endpoint.RULES,
+        io.promgate.gateway.http.Endpoint.ALERTS, io.promgate.gateway.http.Endpoint.TARGETS,
+        io.promgate.gateway.http.Endpoint.ALERTMANAGERS}) {
+      String direct = new String(PromgateHarness.get(prometheus.url() + e.path()).body(), StandardCharsets.UTF_8);
+      assertThat("{\"status\":\"success\",\"data\":" + io.promgate.gateway.backend.EmptyAnswers.dataJson(e) + "}")
+          .as(e.path()).isEqualTo(direct);
+    }
+  }
+
+  @Test
   void buildinfoIsOursInPrometheusShape() throws Exception {
     JsonNode theirs = JSON.readTree(PromgateHarness.get(prometheus.url() + "/api/v1/status/buildinfo").body());
     JsonNode ours = JSON.readTree(PromgateHarness.get(promgate.url() + "/api/v1/status/buildinfo").body());
