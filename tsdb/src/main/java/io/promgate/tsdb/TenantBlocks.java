@@ -63,6 +63,9 @@ final class TenantBlocks {
   /** Opens the blocks under a tenant directory, deleting leftovers of crashed writes and compactions. */
   static TenantBlocks open(String tenant, Path dir, BlockOptions options, Clock clock) throws IOException {
     Files.createDirectories(dir);
+    // An empty Prometheus WAL directory: promtool tsdb dump (and Prometheus' read-only DB) insist on
+    // opening <dir>/wal; empty, it reads as an empty head. Our own WAL is wal-promgate/.
+    Files.createDirectories(dir.resolve("wal"));
     List<Block> found = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.sorted().toList()) {

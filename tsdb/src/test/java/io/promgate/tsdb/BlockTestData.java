@@ -85,6 +85,11 @@ public final class BlockTestData {
 
   /** Everything a queryable holds, by series key. Checks that timestamps strictly increase. */
   public static Map<String, TreeMap<Long, Double>> readAll(Queryable q, long mint, long maxt) {
+    return readAll(q, mint, maxt, Labels::toString);
+  }
+
+  public static Map<String, TreeMap<Long, Double>> readAll(Queryable q, long mint, long maxt,
+      java.util.function.Function<Labels, String> key) {
     Map<String, TreeMap<Long, Double>> out = new TreeMap<>();
     for (Series s : SeriesSets.toList(q.querier(mint, maxt).select(true, SelectHints.ofRange(mint, maxt),
         List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+"))))) {
@@ -98,7 +103,7 @@ public final class BlockTestData {
         prev = it.timestamp();
         m.put(it.timestamp(), it.value());
       }
-      if (out.put(s.labels().toString(), m) != null) {
+      if (out.put(key.apply(s.labels()), m) != null) {
         throw new AssertionError("series returned twice: " + s.labels());
       }
     }
