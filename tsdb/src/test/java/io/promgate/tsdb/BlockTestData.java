@@ -16,8 +16,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Realistic-looking test data: counters (monotonic, jittered increments, occasional reset) and gauges
- * (random walk with 2 decimals), several label dimensions, scraped every 15 s. Deterministic per seed.
+ * Realistic-looking test data scraped every 15 s, deterministic per seed: request counters (integer
+ * increments, rare resets), CPU-seconds counters (centisecond steps, so inexact binary fractions), memory
+ * gauges (page-sized steps now and then) and {@code up} (1, rarely 0), with job/instance/code labels.
  */
 public final class BlockTestData {
   /** Aligned to 162h so that every compaction range (2h, 6h, 18h, 54h, 162h) starts here. */
@@ -26,20 +27,26 @@ public final class BlockTestData {
 
   private final List<Labels> series = new ArrayList<>();
   private final double[] last;
-  private final boolean[] counter;
+  /** 0 request counter (integer increments), 1 CPU seconds counter (centiseconds), 2 memory gauge, 3 up. */
+  private final int[] kind;
   private final Random rnd;
 
   public BlockTestData(int n, long seed) {
     rnd = new Random(seed);
     last = new double[n];
-    counter = new boolean[n];
+    kind = new int[n];
     String[] jobs = {"api", "db", "cache", "worker", "gateway"};
+    String[] names = {"http_requests_total", "process_cpu_seconds_total", "process_resident_memory_bytes", "up"};
     for (int i = 0; i < n; i++) {
-      counter[i] = i % 3 != 2;
-      String name = counter[i] ? (i % 3 == 0 ? "http_requests_total" : "process_cpu_seconds_total") : "memory_bytes";
-      series.add(Labels.of("__name__", name, "job", jobs[i % jobs.length], "instance",
+      kind[i] = i % 4;
+      series.add(Labels.of("__name__", names[kind[i]], "job", jobs[i % jobs.length], "instance",
           "host-" + (i / 15) + ":9100", "code", Integer.toString(200 + (i % 5) * 100), "idx", Integer.toString(i)));
-      last[i] = counter[i] ? rnd.nextInt(10_000) : 1e8 + rnd.nextInt(100_000_000);
+      last[i] = switch (kind[i]) {
+        case 0 -> rnd.nextInt(100_000);
+        case 1 -> rnd.nextInt(10_000) / 100.0;
+        case 2 -> 4096.0 * (10_000 + rnd.nextInt(100_000));
+        default -> 1;
+      };
     }
   }
 
@@ -51,12 +58,12 @@ public final class BlockTestData {
   public List<SeriesSamples> scrape(long t) {
     List<SeriesSamples> out = new ArrayList<>(series.size());
     for (int i = 0; i < series.size(); i++) {
-      double v;
-      if (counter[i]) {
-        v = rnd.nextInt(2000) == 0 ? 0 : last[i] + rnd.nextInt(20);
-      } else {
-        v = Math.round((last[i] + rnd.nextGaussian() * 1e5) * 100) / 100.0;
-      }
+      double v = switch (kind[i]) {
+        case 0 -> rnd.nextInt(5000) == 0 ? 0 : last[i] + rnd.nextInt(12);
+        case 1 -> Math.round(last[i] * 100 + rnd.nextInt(4)) / 100.0;
+        case 2 -> rnd.nextInt(5) == 0 ? Math.max(4096, last[i] + 4096.0 * (rnd.nextInt(201) - 100)) : last[i];
+        default -> rnd.nextInt(2000) == 0 ? 0 : 1;
+      };
       last[i] = v;
       out.add(new SeriesSamples(series.get(i), new long[] {t}, new double[] {v}));
     }

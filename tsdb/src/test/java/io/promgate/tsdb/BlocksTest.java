@@ -55,7 +55,7 @@ class BlocksTest {
       assertThat(s.queryable("t1").querier(t0, t0 + H).labelValues("job", List.of()))
           .containsExactly("api", "cache", "db", "gateway", "worker");
       assertThat(s.queryable("t1").querier(t0, t0 + H).labelValues("job",
-          List.of(LabelMatcher.eq("__name__", "memory_bytes")))).hasSize(5);
+          List.of(LabelMatcher.eq("__name__", "up")))).hasSize(5);
     }
     try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, clockAt(t0 + 8 * H))) {
       assertThat(s.blocks("t1")).hasSize(3);
