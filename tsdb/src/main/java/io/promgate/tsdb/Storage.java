@@ -38,6 +38,7 @@ public final class Storage implements AutoCloseable {
   private final BlockOptions blockOptions;
   private final Clock clock;
   private volatile java.util.concurrent.ScheduledExecutorService maintenance;
+  private volatile io.promgate.tsdb.objstore.BlockShipper shipper;
   private final Map<String, TenantStore> tenants = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -143,10 +144,9 @@ public final class Storage implements AutoCloseable {
    * Failures are logged per tenant and retried on the next pass.
    */
   public void runMaintenance() {
-    for (Map.Entry<String, TenantStore> e : new TreeSet<>(tenants.keySet()).stream()
-        .map(k -> Map.entry(k, tenants.get(k))).toList()) {
+    for (Map.Entry<String, TenantStore> e : new java.util.TreeMap<>(tenants).entrySet()) {
       try {
-        e.getValue().maintain();
+        e.getValue().maintain(shipper);
       } catch (IOException | RuntimeException ex) {
         org.slf4j.LoggerFactory.getLogger(Storage.class).error("tenant {}: block maintenance failed", e.getKey(), ex);
       }
@@ -165,6 +165,14 @@ public final class Storage implements AutoCloseable {
     });
     maintenance.scheduleWithFixedDelay(this::runMaintenance, interval.toMillis(), interval.toMillis(),
         java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Uploads every new level-1 block to object storage from the next maintenance pass on
+   * ({@code storage.object-store}); see {@link io.promgate.tsdb.objstore.BlockShipper}.
+   */
+  public void uploadTo(io.promgate.tsdb.objstore.BlockShipper shipper) {
+    this.shipper = shipper;
   }
 
   public BlockOptions blockOptions() {

@@ -224,9 +224,9 @@ final class TenantBlocks {
   // ---- compaction ----
 
   /** Runs one compaction if the planner finds one; returns whether it did. */
-  synchronized boolean compactOnce() throws IOException {
+  synchronized boolean compactOnce(java.util.function.Predicate<BlockMeta> eligible) throws IOException {
     List<Block> current = blocks;
-    List<BlockMeta> metas = current.stream().map(Block::meta).toList();
+    List<BlockMeta> metas = current.stream().map(Block::meta).filter(eligible).toList();
     List<BlockMeta> plan = CompactionPlanner.plan(metas, options.compactionRanges());
     if (plan.size() < 2) {
       return false;
@@ -268,6 +268,14 @@ final class TenantBlocks {
       }
     }
     return true;
+  }
+
+  // ---- upload ----
+
+  /** Uploads new level-1 blocks; returns the ULIDs known to be in the bucket. */
+  synchronized Set<String> ship(io.promgate.tsdb.objstore.BlockShipper shipper) throws IOException {
+    shipper.ship(dir, blocks);
+    return io.promgate.tsdb.objstore.BlockShipper.uploaded(dir);
   }
 
   // ---- retention ----

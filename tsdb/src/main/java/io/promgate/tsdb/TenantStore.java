@@ -140,12 +140,18 @@ final class TenantStore implements AutoCloseable {
   }
 
   /** One maintenance pass: cut complete head ranges into blocks, compact, apply retention. */
-  void maintain() throws IOException {
+  void maintain(io.promgate.tsdb.objstore.BlockShipper shipper) throws IOException {
     if (closed) {
       return;
     }
     blocks.cut(this);
-    while (blocks.compactOnce()) {
+    java.util.function.Predicate<io.promgate.tsdb.block.BlockMeta> eligible = m -> true;
+    if (shipper != null) {
+      // Level-1 blocks are compacted away only once they are in the bucket (the bucket gets level 1 only).
+      java.util.Set<String> uploaded = blocks.ship(shipper);
+      eligible = m -> m.level() > 1 || uploaded.contains(m.ulid());
+    }
+    while (blocks.compactOnce(eligible)) {
       // keep going: a compaction can enable the next level
     }
     blocks.applyRetention(walBytes());

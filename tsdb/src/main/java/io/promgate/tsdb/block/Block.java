@@ -27,37 +27,24 @@ public final class Block implements Queryable {
   private final Path dir;
   private final BlockMeta meta;
   private final IndexReader index;
-  private final ByteBuffer[] segments;
-  private final long sizeBytes;
+  private final ChunkSource chunks;
 
-  private Block(Path dir, BlockMeta meta, IndexReader index, ByteBuffer[] segments, long sizeBytes) {
+  private Block(Path dir, BlockMeta meta, IndexReader index, ChunkSource chunks) {
     this.dir = dir;
     this.meta = meta;
     this.index = index;
-    this.segments = segments;
-    this.sizeBytes = sizeBytes;
+    this.chunks = chunks;
   }
 
+  /** Opens a local block directory. */
   public static Block open(Path dir) throws IOException {
     BlockMeta meta = BlockMeta.fromJson(Files.readString(dir.resolve("meta.json"), StandardCharsets.UTF_8));
-    IndexReader index = new IndexReader(dir.resolve("index"));
-    List<Path> files;
-    Path chunksDir = dir.resolve("chunks");
-    try (Stream<Path> s = Files.isDirectory(chunksDir) ? Files.list(chunksDir) : Stream.empty()) {
-      files = s.filter(p -> p.getFileName().toString().matches("\\d{6}")).sorted().toList();
-    }
-    ByteBuffer[] segs = new ByteBuffer[files.size()];
-    long size = index.sizeBytes();
-    for (int i = 0; i < segs.length; i++) {
-      try (FileChannel ch = FileChannel.open(files.get(i), StandardOpenOption.READ)) {
-        segs[i] = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
-        size += ch.size();
-      }
-      if (segs[i].limit() < 8 || segs[i].getInt(0) != ChunkSegmentWriter.MAGIC) {
-        throw new BlockFormatException(files.get(i) + ": not a chunk segment (bad magic)");
-      }
-    }
-    return new Block(dir, meta, index, segs, size);
+    return new Block(dir, meta, new IndexReader(dir.resolve("index")), new MappedChunkSource(dir.resolve("chunks")));
+  }
+
+  /** A block whose index is a local file (e.g. a cached copy) and whose chunks come from elsewhere. */
+  public static Block of(BlockMeta meta, Path indexFile, ChunkSource chunks) throws IOException {
+    return new Block(indexFile.getParent(), meta, new IndexReader(indexFile), chunks);
   }
 
   public BlockMeta meta() {
@@ -70,7 +57,7 @@ public final class Block implements Queryable {
 
   /** Bytes of index and chunk files (what retention by size counts). */
   public long sizeBytes() {
-    return sizeBytes;
+    return index.sizeBytes() + chunks.sizeBytes();
   }
 
   public boolean overlaps(long mint, long maxt) {
@@ -135,25 +122,50 @@ public final class Block implements Queryable {
     return result;
   }
 
-  /** Matching series sorted by labels, with their chunks overlapping [mint, maxt] (read from the maps). */
+  /**
+   * Matching series sorted by labels, with their chunks overlapping [mint, maxt]. All chunk refs are
+   * collected first and read in one batch, so a remote source can coalesce them into few ranged reads.
+   */
   public List<ChunkSeries> selectChunks(List<LabelMatcher> matchers, long mint, long maxt) {
     List<ChunkSeries> out = new ArrayList<>();
     if (!overlaps(mint, maxt)) {
       return out;
     }
     BitSet refs = postings(matchers);
-    List<IndexReader.ChunkMeta> metas = new ArrayList<>();
+    List<Labels> labels = new ArrayList<>();
+    List<List<IndexReader.ChunkMeta>> metas = new ArrayList<>();
+    int total = 0;
     for (int ref = refs.nextSetBit(0); ref >= 0; ref = refs.nextSetBit(ref + 1)) {
-      metas.clear();
-      Labels l = index.series(ref, mint, maxt, metas);
-      if (metas.isEmpty()) {
-        continue;
+      List<IndexReader.ChunkMeta> m = new ArrayList<>(4);
+      Labels l = index.series(ref, mint, maxt, m);
+      if (!m.isEmpty()) {
+        labels.add(l);
+        metas.add(m);
+        total += m.size();
       }
-      List<XorChunk> chunks = new ArrayList<>(metas.size());
-      for (IndexReader.ChunkMeta cm : metas) {
-        chunks.add(new XorChunk(chunk(cm.ref()), cm.minTime(), cm.maxTime()));
+    }
+    long[] chunkRefs = new long[total];
+    int k = 0;
+    for (List<IndexReader.ChunkMeta> m : metas) {
+      for (IndexReader.ChunkMeta cm : m) {
+        chunkRefs[k++] = cm.ref();
       }
-      out.add(new ChunkSeries(l, chunks));
+    }
+    long[] sorted = chunkRefs.clone();
+    java.util.Arrays.sort(sorted);
+    byte[][] data;
+    try {
+      data = chunks.read(sorted);
+    } catch (IOException e) {
+      throw new io.promgate.model.StorageException("cannot read chunks of block " + meta.ulid() + ": " + e.getMessage(), e);
+    }
+    k = 0;
+    for (int i = 0; i < labels.size(); i++) {
+      List<XorChunk> cs = new ArrayList<>(metas.get(i).size());
+      for (IndexReader.ChunkMeta cm : metas.get(i)) {
+        cs.add(new XorChunk(data[java.util.Arrays.binarySearch(sorted, chunkRefs[k++])], cm.minTime(), cm.maxTime()));
+      }
+      out.add(new ChunkSeries(labels.get(i), cs));
     }
     return out;
   }
@@ -174,26 +186,6 @@ public final class Block implements Queryable {
       }
     }
     return out;
-  }
-
-  /** The data of one chunk (encoding byte checked, CRC verified), copied out of the map. */
-  byte[] chunk(long ref) {
-    int seg = (int) (ref >>> 32);
-    int off = (int) ref;
-    if (seg >= segments.length) {
-      throw new BlockFormatException(dir + ": chunk ref " + ref + " points to missing segment " + (seg + 1));
-    }
-    ByteBuffer b = segments[seg];
-    Dec d = new Dec(b, off);
-    int len = (int) d.uvarint();
-    Dec.checkCrc(b, d.pos, len + 1, dir + " chunk " + ref);
-    int enc = d.u8();
-    if (enc != XorChunk.ENCODING) {
-      throw new BlockFormatException(dir + ": chunk " + ref + " has encoding " + enc + ", only XOR (1) is supported");
-    }
-    byte[] data = new byte[len];
-    b.get(d.pos, data);
-    return data;
   }
 
   @Override
