@@ -178,4 +178,16 @@ class WalTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> wal.write(new byte[] {1}))
         .isInstanceOf(IOException.class).hasMessageContaining("closing");
   }
+
+  @Test
+  void syncAfterCloseCompletesForWrittenPositions() throws Exception {
+    Wal wal = Wal.open(dir.resolve("wal-promgate"), 4096, new Recorder());
+    WalRecords.Out out = new WalRecords.Out(32);
+    int start = out.begin(WalRecords.METADATA);
+    out.uvarint(0);
+    out.end(start);
+    long pos = wal.write(out.toByteArray());
+    wal.close();
+    assertThat(wal.sync(pos).get(5, TimeUnit.SECONDS)).isNull();
+  }
 }
