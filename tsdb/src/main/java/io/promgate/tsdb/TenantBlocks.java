@@ -233,19 +233,43 @@ final class TenantBlocks {
     }
     Set<String> ids = new HashSet<>();
     plan.forEach(m -> ids.add(m.ulid()));
-    List<Block> sources = current.stream().filter(b -> ids.contains(b.meta().ulid())).toList();
-    TreeMap<Labels, List<XorChunk>> merged = new TreeMap<>();
+    List<Block> sources = current.stream().filter(b -> ids.contains(b.meta().ulid()))
+        .sorted(Comparator.comparingLong(b -> b.meta().minTime())).toList();
+    // Labels and series refs of every source; chunk data is read series by series while writing.
+    TreeMap<Labels, List<int[]>> merged = new TreeMap<>();
     TreeSet<String> allSources = new TreeSet<>();
     int level = 0;
-    for (Block b : sources) { // sorted by minTime and non-overlapping, so chunks stay in order
-      for (ChunkSeries s : b.selectChunks(List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
-        merged.computeIfAbsent(s.labels(), k -> new ArrayList<>()).addAll(s.chunks());
+    for (int b = 0; b < sources.size(); b++) { // sorted by minTime, non-overlapping: chunks stay in order
+      Block block = sources.get(b);
+      for (int ref : block.seriesRefs()) {
+        merged.computeIfAbsent(block.seriesLabels(ref), k -> new ArrayList<>(sources.size())).add(new int[] {b, ref});
       }
-      allSources.addAll(b.meta().sources());
-      level = Math.max(level, b.meta().level());
+      allSources.addAll(block.meta().sources());
+      level = Math.max(level, block.meta().level());
     }
-    List<ChunkSeries> series = new ArrayList<>(merged.size());
-    merged.forEach((l, c) -> series.add(new ChunkSeries(l, c)));
+    List<Labels> labels = new ArrayList<>(merged.keySet());
+    List<List<int[]>> parts = new ArrayList<>(merged.values());
+    merged = null;
+    BlockWriter.SeriesSource series = new BlockWriter.SeriesSource() {
+      @Override
+      public int size() {
+        return labels.size();
+      }
+
+      @Override
+      public Labels labels(int i) {
+        return labels.get(i);
+      }
+
+      @Override
+      public List<XorChunk> chunks(int i) throws IOException {
+        List<XorChunk> out = new ArrayList<>();
+        for (int[] p : parts.get(i)) {
+          out.addAll(sources.get(p[0]).seriesChunks(p[1]));
+        }
+        return out;
+      }
+    };
     String ulid = Ulid.next(clock.millis());
     BlockMeta meta = new BlockMeta(ulid, sources.get(0).meta().minTime(),
         sources.get(sources.size() - 1).meta().maxTime(), 0, 0, 0, level + 1, new ArrayList<>(allSources),

@@ -1,7 +1,6 @@
 package io.promgate.tsdb.block;
 
 import io.promgate.model.Labels;
-import io.promgate.model.chunk.XorChunk;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,11 +38,11 @@ final class IndexWriter {
     this.out = out;
   }
 
-  static void write(Path file, List<Labels> series, List<List<XorChunk>> chunks, long[][] chunkRefs)
-      throws IOException {
+  /** Series sorted by labels; metas per series: (minTime, maxTime, chunk ref) per chunk. */
+  static void write(Path file, List<Labels> series, List<long[]> metas) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-      new IndexWriter(os).writeAll(series, chunks, chunkRefs);
+      new IndexWriter(os).writeAll(series, metas);
       os.flush();
       ch.force(true);
     }
@@ -76,7 +75,7 @@ final class IndexWriter {
     enc.be32(enc.crc(from));
   }
 
-  private void writeAll(List<Labels> series, List<List<XorChunk>> chunks, long[][] refs) throws IOException {
+  private void writeAll(List<Labels> series, List<long[]> metas) throws IOException {
     enc.be32(MAGIC);
     enc.put(2);
     emit();
@@ -119,23 +118,26 @@ final class IndexWriter {
         postings.computeIfAbsent(l.name(i), k -> new TreeMap<>(IndexWriter::compareUtf8))
             .computeIfAbsent(l.value(i), k -> new IntArray()).add(ref);
       }
-      List<XorChunk> cs = chunks.get(s);
-      body.uvarint(cs.size());
+      long[] m = metas.get(s);
+      int nc = m.length / 3;
+      body.uvarint(nc);
       long prevMax = 0;
       long prevRef = 0;
-      for (int c = 0; c < cs.size(); c++) {
-        XorChunk ck = cs.get(c);
+      for (int c = 0; c < nc; c++) {
+        long min = m[3 * c];
+        long max = m[3 * c + 1];
+        long cref = m[3 * c + 2];
         if (c == 0) {
-          body.varint(ck.minTime());
-          body.uvarint(ck.maxTime() - ck.minTime());
-          body.uvarint(refs[s][c]);
+          body.varint(min);
+          body.uvarint(max - min);
+          body.uvarint(cref);
         } else {
-          body.uvarint(ck.minTime() - prevMax);
-          body.uvarint(ck.maxTime() - ck.minTime());
-          body.varint(refs[s][c] - prevRef);
+          body.uvarint(min - prevMax);
+          body.uvarint(max - min);
+          body.varint(cref - prevRef);
         }
-        prevMax = ck.maxTime();
-        prevRef = refs[s][c];
+        prevMax = max;
+        prevRef = cref;
       }
       enc.uvarint(body.n);
       int from = enc.n;
