@@ -126,6 +126,38 @@ class BlocksTest {
   }
 
   @Test
+  void readsDuringCutAndCompactionSeeEverySampleExactlyOnce() throws Exception {
+    BlockTestData data = new BlockTestData(10, 6);
+    Map<String, TreeMap<Long, Double>> expected = new TreeMap<>();
+    long t0 = BlockTestData.T0;
+    try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, clockAt(t0))) {
+      data.write(s, "t", t0, t0 + 12 * H, expected);
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread reader = new Thread(() -> {
+        while (!stop.get()) {
+          try {
+            // readAll also fails on a repeated timestamp or a series returned twice.
+            assertThat(BlockTestData.readAll(s.queryable("t"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
+            reads.incrementAndGet();
+          } catch (Throwable e) {
+            failure.set(e);
+            return;
+          }
+        }
+      });
+      reader.start();
+      s.runMaintenance(); // cuts 5 blocks and compacts the first 3
+      stop.set(true);
+      reader.join();
+      assertThat(failure.get()).isNull();
+      assertThat(reads.get()).isPositive();
+      assertThat(s.blocks("t")).extracting(b -> b.meta().level()).containsExactly(2, 1, 1);
+    }
+  }
+
+  @Test
   void backgroundMaintenanceCutsBlocks() throws Exception {
     long t0 = BlockTestData.T0;
     try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, clockAt(t0))) {
