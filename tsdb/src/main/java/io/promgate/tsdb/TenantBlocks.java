@@ -15,6 +15,7 @@ import io.promgate.tsdb.compact.CompactionPlanner;
 import io.promgate.tsdb.compact.RetentionPolicy;
 import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
+import io.promgate.tsdb.objstore.BlockShipper;
 import io.promgate.tsdb.wal.Wal;
 import io.promgate.tsdb.wal.WalCheckpoint;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -224,7 +226,7 @@ final class TenantBlocks {
   // ---- compaction ----
 
   /** Runs one compaction if the planner finds one; returns whether it did. */
-  synchronized boolean compactOnce(java.util.function.Predicate<BlockMeta> eligible) throws IOException {
+  synchronized boolean compactOnce(Predicate<BlockMeta> eligible) throws IOException {
     List<Block> current = blocks;
     List<BlockMeta> metas = current.stream().map(Block::meta).filter(eligible).toList();
     List<BlockMeta> plan = CompactionPlanner.plan(metas, options.compactionRanges());
@@ -297,9 +299,9 @@ final class TenantBlocks {
   // ---- upload ----
 
   /** Uploads new level-1 blocks; returns the ULIDs known to be in the bucket. */
-  synchronized Set<String> ship(io.promgate.tsdb.objstore.BlockShipper shipper) throws IOException {
+  synchronized Set<String> ship(BlockShipper shipper) throws IOException {
     shipper.ship(dir, blocks);
-    return io.promgate.tsdb.objstore.BlockShipper.uploaded(dir);
+    return BlockShipper.uploaded(dir);
   }
 
   // ---- retention ----

@@ -1,16 +1,26 @@
 package io.promgate.tsdb;
 
 import io.promgate.model.Labels;
+import io.promgate.model.Querier;
+import io.promgate.tsdb.block.BlockMeta;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.head.PreparedAppend;
+import io.promgate.tsdb.objstore.BlockShipper;
+import io.promgate.tsdb.query.MergeQuerier;
 import io.promgate.tsdb.wal.Wal;
 import io.promgate.tsdb.wal.WalRecords;
 import io.promgate.tsdb.wal.WalVisitor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * One tenant's head and WAL. The append lock makes "validate against the head, write the WAL, apply to the
  * head" one step, so the WAL holds exactly the accepted samples in head order and a replay rebuilds the
  * same head; the fsync wait happens after the lock is released, which is what lets appends group-commit.
- * Nothing reaches the head unless its WAL write succeeded.
+ * Nothing reaches the head unless its WAL write succeeded. Blocks ({@link TenantBlocks}) are opened before
+ * the WAL is replayed, so the replay skips what they already hold.
  */
 final class TenantStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TenantStore.class);
@@ -39,12 +50,12 @@ final class TenantStore implements AutoCloseable {
   }
 
   static TenantStore open(String tenant, Path dir, StorageOptions options) throws IOException {
-    return open(tenant, dir, options, BlockOptions.DEFAULT, java.time.Clock.systemUTC());
+    return open(tenant, dir, options, BlockOptions.DEFAULT, Clock.systemUTC());
   }
 
   /** Opens blocks first: their newest maxTime tells the WAL replay which samples are persisted already. */
   static TenantStore open(String tenant, Path dir, StorageOptions options, BlockOptions blockOptions,
-      java.time.Clock clock) throws IOException {
+      Clock clock) throws IOException {
     TenantBlocks blocks = TenantBlocks.open(tenant, dir, blockOptions, clock);
     Head head = new Head(new Head.Options(options.headWindow().toMillis(), options.maxSeriesPerTenant()));
     head.setMinValidTime(blocks.watermark());
@@ -132,23 +143,23 @@ final class TenantStore implements AutoCloseable {
   }
 
   /** Blocks then head over [mint, maxt]; series in several are merged by timestamp. */
-  io.promgate.model.Querier querier(long mint, long maxt) {
-    List<io.promgate.model.Querier> qs = new java.util.ArrayList<>();
+  Querier querier(long mint, long maxt) {
+    List<Querier> qs = new ArrayList<>();
     blocks.addQueriers(mint, maxt, qs);
     qs.add(head.querier(mint, maxt));
-    return new io.promgate.tsdb.query.MergeQuerier(qs);
+    return new MergeQuerier(qs);
   }
 
   /** One maintenance pass: cut complete head ranges into blocks, compact, apply retention. */
-  void maintain(io.promgate.tsdb.objstore.BlockShipper shipper) throws IOException {
+  void maintain(BlockShipper shipper) throws IOException {
     if (closed) {
       return;
     }
     blocks.cut(this);
-    java.util.function.Predicate<io.promgate.tsdb.block.BlockMeta> eligible = m -> true;
+    Predicate<BlockMeta> eligible = m -> true;
     if (shipper != null) {
       // Level-1 blocks are compacted away only once they are in the bucket (the bucket gets level 1 only).
-      java.util.Set<String> uploaded = blocks.ship(shipper);
+      Set<String> uploaded = blocks.ship(shipper);
       eligible = m -> m.level() > 1 || uploaded.contains(m.ulid());
     }
     while (blocks.compactOnce(eligible)) {
@@ -158,10 +169,10 @@ final class TenantStore implements AutoCloseable {
   }
 
   long walBytes() throws IOException {
-    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(wal.dir())) {
+    try (Stream<Path> s = Files.list(wal.dir())) {
       long sum = 0;
-      for (java.nio.file.Path p : s.toList()) {
-        sum += java.nio.file.Files.size(p);
+      for (Path p : s.toList()) {
+        sum += Files.size(p);
       }
       return sum;
     }
