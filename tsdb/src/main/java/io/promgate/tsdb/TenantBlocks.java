@@ -1,7 +1,10 @@
 package io.promgate.tsdb;
 
+import io.promgate.model.LabelMatcher;
 import io.promgate.model.Labels;
 import io.promgate.model.Querier;
+import io.promgate.model.SelectHints;
+import io.promgate.model.SeriesSet;
 import io.promgate.model.ValueType;
 import io.promgate.model.chunk.XorAppender;
 import io.promgate.model.chunk.XorChunk;
@@ -16,6 +19,7 @@ import io.promgate.tsdb.compact.RetentionPolicy;
 import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.objstore.BlockShipper;
+import io.promgate.tsdb.query.MergeQuerier;
 import io.promgate.tsdb.wal.Wal;
 import io.promgate.tsdb.wal.WalCheckpoint;
 import java.io.IOException;
@@ -113,12 +117,38 @@ final class TenantBlocks {
     return w;
   }
 
-  void addQueriers(long mint, long maxt, List<Querier> out) {
-    for (Block b : blocks) {
-      if (b.overlaps(mint, maxt)) {
-        out.add(b.querier(mint, maxt));
+  /**
+   * The blocks over [mint, maxt], resolved when a select or label call arrives rather than now: a caller
+   * that reads the head first and the blocks second can never miss a range that moved from one to the other
+   * in between (a block is published before the head drops its samples).
+   */
+  Querier querier(long mint, long maxt) {
+    return new Querier() {
+      private MergeQuerier current() {
+        List<Querier> qs = new ArrayList<>();
+        for (Block b : blocks) {
+          if (b.overlaps(mint, maxt)) {
+            qs.add(b.querier(mint, maxt));
+          }
+        }
+        return new MergeQuerier(qs);
       }
-    }
+
+      @Override
+      public SeriesSet select(boolean sortSeries, SelectHints hints, List<LabelMatcher> matchers) {
+        return current().select(sortSeries, hints, matchers);
+      }
+
+      @Override
+      public List<String> labelValues(String name, List<LabelMatcher> matchers) {
+        return current().labelValues(name, matchers);
+      }
+
+      @Override
+      public List<String> labelNames(List<LabelMatcher> matchers) {
+        return current().labelNames(matchers);
+      }
+    };
   }
 
   long sizeBytes() {

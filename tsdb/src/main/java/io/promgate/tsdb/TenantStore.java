@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -142,12 +141,13 @@ final class TenantStore implements AutoCloseable {
     }
   }
 
-  /** Blocks then head over [mint, maxt]; series in several are merged by timestamp. */
+  /**
+   * Head and blocks over [mint, maxt]; series in several are merged by timestamp. The head is read first
+   * and the block list resolved after it (see {@link TenantBlocks#querier}), so a concurrent cut cannot
+   * hide a range.
+   */
   Querier querier(long mint, long maxt) {
-    List<Querier> qs = new ArrayList<>();
-    blocks.addQueriers(mint, maxt, qs);
-    qs.add(head.querier(mint, maxt));
-    return new MergeQuerier(qs);
+    return new MergeQuerier(List.of(head.querier(mint, maxt), blocks.querier(mint, maxt)));
   }
 
   /** One maintenance pass: cut complete head ranges into blocks, compact, apply retention. */
