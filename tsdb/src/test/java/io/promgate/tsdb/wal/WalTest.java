@@ -54,7 +54,9 @@ class WalTest {
           new double[] {i * 0.5, Double.NaN, -i})), List.of(new MetricMetadata("m" + i, "gauge", "help " + i, "")));
       long pos = wal.write(WalRecords.encode(p));
       head.commit(p);
-      wal.sync(pos).get(10, TimeUnit.SECONDS);
+      if (i == from + n - 1) {
+        wal.sync(pos).get(10, TimeUnit.SECONDS); // one fsync covers all earlier writes
+      }
       int ref = p.sampleRef(0);
       expected.add("series " + ref + " " + l);
       for (int k = 0; k < 3; k++) {
