@@ -1,9 +1,11 @@
 package io.promgate.tsdb;
 
+import io.promgate.model.LabelMatcher;
 import io.promgate.model.Querier;
 import io.promgate.model.Queryable;
 import io.promgate.model.SeriesSet;
 import io.promgate.tsdb.block.Block;
+import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.head.MetadataStore;
 import io.promgate.tsdb.objstore.BlockShipper;
@@ -139,6 +141,16 @@ public final class Storage implements AutoCloseable {
   public Map<String, List<MetricMetadata>> metadata(String tenant, String metric, int limit) {
     TenantStore t = tenants.get(tenant);
     return t == null ? Map.of() : t.head().metadata().query(metric, limit);
+  }
+
+  /**
+   * Raw XOR chunks of a tenant's matching series over [mint, maxt], from blocks and head, sorted by labels
+   * and each series' chunks by time: what the StoreAPI and remote read with streamed chunks send as they
+   * are. Chunks may extend beyond the range (callers trim, as Thanos' clients do).
+   */
+  public List<ChunkSeries> selectChunks(String tenant, long mint, long maxt, List<LabelMatcher> matchers) {
+    TenantStore t = tenants.get(tenant);
+    return t == null ? List.of() : t.selectChunks(mint, maxt, matchers);
   }
 
   /** Persisted blocks of a tenant, oldest first (for StoreAPI, uploads and tests). */

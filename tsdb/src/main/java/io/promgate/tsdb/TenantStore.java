@@ -1,8 +1,12 @@
 package io.promgate.tsdb;
 
+import io.promgate.model.LabelMatcher;
 import io.promgate.model.Labels;
 import io.promgate.model.Querier;
+import io.promgate.model.chunk.XorChunk;
+import io.promgate.tsdb.block.Block;
 import io.promgate.tsdb.block.BlockMeta;
+import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.head.PreparedAppend;
 import io.promgate.tsdb.objstore.BlockShipper;
@@ -14,8 +18,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -148,6 +155,35 @@ final class TenantStore implements AutoCloseable {
    */
   Querier querier(long mint, long maxt) {
     return new MergeQuerier(List.of(head.querier(mint, maxt), blocks.querier(mint, maxt)));
+  }
+
+  /**
+   * Raw chunks of matching series over [mint, maxt] from head and blocks, sorted by labels, each series'
+   * chunks by time. Head chunks that end before the newest block's end are dropped: during a cut the
+   * same chunk can briefly be in both (head read first, as in {@link #querier}).
+   */
+  List<ChunkSeries> selectChunks(long mint, long maxt, List<LabelMatcher> matchers) {
+    List<ChunkSeries> fromHead = head.querier(mint, maxt).selectChunks(matchers);
+    long watermark = blocks.watermark();
+    TreeMap<Labels, List<XorChunk>> merged = new TreeMap<>();
+    for (Block b : blocks.blocks()) {
+      for (ChunkSeries cs : b.selectChunks(matchers, mint, maxt)) {
+        merged.computeIfAbsent(cs.labels(), k -> new ArrayList<>()).addAll(cs.chunks());
+      }
+    }
+    for (ChunkSeries cs : fromHead) {
+      for (XorChunk c : cs.chunks()) {
+        if (c.maxTime() >= watermark) {
+          merged.computeIfAbsent(cs.labels(), k -> new ArrayList<>()).add(c);
+        }
+      }
+    }
+    List<ChunkSeries> out = new ArrayList<>(merged.size());
+    merged.forEach((l, cs) -> {
+      cs.sort(Comparator.comparingLong(XorChunk::minTime));
+      out.add(new ChunkSeries(l, cs));
+    });
+    return out;
   }
 
   /** One maintenance pass: cut complete head ranges into blocks, compact, apply retention. */

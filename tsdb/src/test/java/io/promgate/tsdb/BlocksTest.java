@@ -48,6 +48,21 @@ class BlocksTest {
       });
       assertThat(s.head("t1").orElseThrow().minTime()).isGreaterThanOrEqualTo(t0 + 6 * H);
       assertThat(BlockTestData.readAll(s.queryable("t1"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
+      // Raw chunks (StoreAPI): blocks then head, in time order, each sample once.
+      Map<String, TreeMap<Long, Double>> fromChunks = new TreeMap<>();
+      for (io.promgate.tsdb.head.ChunkSeries cs : s.selectChunks("t1", Long.MIN_VALUE, Long.MAX_VALUE,
+          List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+")))) {
+        TreeMap<Long, Double> m = new TreeMap<>();
+        var it = new io.promgate.model.chunk.XorChunksIterator(cs.chunks());
+        long prev = Long.MIN_VALUE;
+        while (it.next() == io.promgate.model.ValueType.FLOAT) {
+          assertThat(it.timestamp()).isGreaterThan(prev);
+          prev = it.timestamp();
+          m.put(it.timestamp(), it.value());
+        }
+        fromChunks.put(cs.labels().toString(), m);
+      }
+      assertThat(fromChunks).isEqualTo(expected);
       // A range that spans block and head only.
       assertThat(BlockTestData.readAll(s.queryable("t1"), t0 + 5 * H, t0 + 7 * H).values().iterator().next()
           .firstKey()).isEqualTo(t0 + 5 * H);
