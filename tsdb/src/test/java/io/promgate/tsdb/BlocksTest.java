@@ -76,7 +76,12 @@ class BlocksTest {
       assertThat(s.blocks("t1")).hasSize(3);
       assertThat(BlockTestData.readAll(s.queryable("t1"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
       AppendResult r = s.append("t1", data.scrape(t0 + 6 * H - BlockTestData.STEP), List.of()).get();
-      assertThat(r.allAccepted()).as("sample in a persisted range is rejected").isFalse();
+      assertThat(r.rejected(RejectReason.TOO_OLD)).as("samples in a persisted range are too old").isEqualTo(60);
+      r = s.append("t1", List.of(SeriesSamples.of(io.promgate.model.Labels.of("__name__", "new_series"),
+          t0 + 6 * H - 1, 1)), List.of()).get();
+      assertThat(r.rejected(RejectReason.TOO_OLD)).isEqualTo(1);
+      assertThat(s.queryable("t1").querier(Long.MIN_VALUE, Long.MAX_VALUE).labelValues("__name__", List.of()))
+          .doesNotContain("new_series");
     }
   }
 
