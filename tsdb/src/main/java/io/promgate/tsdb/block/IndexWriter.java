@@ -20,9 +20,11 @@ import java.util.TreeSet;
  * Writes a Prometheus index, format v2 ({@code tsdb/docs/format/index.md}), in one pass over series
  * sorted by labels:
  * <pre>
- * magic 0xBAAAD700 | version 2 | symbols | series (16-byte aligned) | label indices | label offset table
- * | postings (4-byte aligned; the all-series list under ""="" first) | postings offset table | TOC
+ * magic 0xBAAAD700 | version 2 | symbols | series (16-byte aligned) | label indices | postings (4-byte
+ * aligned; the all-series list under ""="" first) | label offset table | postings offset table | TOC
  * </pre>
+ * Section order, the empty symbol and where the TOC points are those of Prometheus' own writer, so that for
+ * the same series our index is byte-identical to Prometheus' (checked in {@code BytesPerSampleIT}).
  * Symbols are referenced by their position in the sorted symbol table (v2), series by offset / 16. Every
  * table has a 4-byte length and a CRC32C of its content; series entries have a uvarint length. Label
  * indices are the v1-style tables Prometheus still writes (its v2 reader ignores them, older tools read them).
@@ -82,6 +84,7 @@ final class IndexWriter {
 
     // Symbols: every label name and value, sorted by their UTF-8 bytes (Go string order).
     TreeSet<String> symbolSet = new TreeSet<>(IndexWriter::compareUtf8);
+    symbolSet.add(""); // Prometheus' symbols include the all-postings key's empty name and value
     for (Labels l : series) {
       for (int i = 0; i < l.size(); i++) {
         symbolSet.add(l.name(i));
@@ -102,8 +105,7 @@ final class IndexWriter {
     // Series, collecting postings (refs increase with position, so lists come out sorted).
     TreeMap<String, TreeMap<String, IntArray>> postings = new TreeMap<>(IndexWriter::compareUtf8);
     IntArray all = new IntArray();
-    pad(16);
-    long seriesOff = pos;
+    long seriesOff = pos; // Prometheus records the section start before the first series' padding
     Enc body = new Enc(256);
     for (int s = 0; s < series.size(); s++) {
       pad(16);
@@ -161,6 +163,15 @@ final class IndexWriter {
       endTable(t);
       emit();
     }
+    // Postings: all series first, then by name and value.
+    long postingsOff = pos;
+    List<long[]> offsets = new ArrayList<>();
+    offsets.add(new long[] {writePostings(all)});
+    for (TreeMap<String, IntArray> values : postings.values()) {
+      for (IntArray p : values.values()) {
+        offsets.add(new long[] {writePostings(p)});
+      }
+    }
     long labelTableOff = pos;
     t = beginTable();
     enc.be32(postings.size());
@@ -173,15 +184,6 @@ final class IndexWriter {
     endTable(t);
     emit();
 
-    // Postings: all series first, then by name and value.
-    long postingsOff = pos;
-    List<long[]> offsets = new ArrayList<>();
-    offsets.add(new long[] {writePostings(all)});
-    for (TreeMap<String, IntArray> values : postings.values()) {
-      for (IntArray p : values.values()) {
-        offsets.add(new long[] {writePostings(p)});
-      }
-    }
     long postingsTableOff = pos;
     t = beginTable();
     enc.be32(offsets.size());
