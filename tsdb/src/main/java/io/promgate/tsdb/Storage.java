@@ -1,24 +1,34 @@
 package io.promgate.tsdb;
 
+import io.promgate.model.LabelMatcher;
 import io.promgate.model.Querier;
 import io.promgate.model.Queryable;
 import io.promgate.model.SeriesSet;
+import io.promgate.tsdb.block.Block;
+import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.head.MetadataStore;
+import io.promgate.tsdb.objstore.BlockShipper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bundled store: one {@link Head} and WAL per tenant under {@code <root>/<tenant>/}. A write is
@@ -35,25 +45,38 @@ public final class Storage implements AutoCloseable {
 
   private final Path root;
   private final StorageOptions options;
+  private final BlockOptions blockOptions;
   private final Clock clock;
+  private volatile ScheduledExecutorService maintenance;
+  private volatile BlockShipper shipper;
   private final Map<String, TenantStore> tenants = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private Storage(Path root, StorageOptions options, Clock clock) {
+  private Storage(Path root, StorageOptions options, BlockOptions blockOptions, Clock clock) {
     this.root = root;
     this.options = options;
+    this.blockOptions = blockOptions;
     this.clock = clock;
   }
 
   /** Opens the store at {@code root}, replaying every tenant's WAL. */
   public static Storage open(Path root, StorageOptions options, Clock clock) throws IOException {
+    return open(root, options, BlockOptions.DEFAULT, clock);
+  }
+
+  /**
+   * Opens the store at {@code root}: every tenant's blocks, then its WAL. Blocks are cut, compacted and
+   * expired by {@link #runMaintenance()}, which {@link #startMaintenance} runs periodically.
+   */
+  public static Storage open(Path root, StorageOptions options, BlockOptions blockOptions, Clock clock)
+      throws IOException {
     Files.createDirectories(root);
-    Storage s = new Storage(root, options, clock);
+    Storage s = new Storage(root, options, blockOptions, clock);
     try (Stream<Path> dirs = Files.list(root)) {
       for (Path d : dirs.filter(d -> Files.isDirectory(d.resolve(TenantStore.WAL_DIR))).sorted().toList()) {
         String tenant = d.getFileName().toString();
         if (validTenant(tenant)) {
-          s.tenants.put(tenant, TenantStore.open(tenant, d, options));
+          s.tenants.put(tenant, TenantStore.open(tenant, d, options, blockOptions, clock));
         }
       }
     }
@@ -94,7 +117,7 @@ public final class Storage implements AutoCloseable {
     }
     return tenants.computeIfAbsent(tenant, id -> {
       try {
-        return TenantStore.open(id, root.resolve(id), options);
+        return TenantStore.open(id, root.resolve(id), options, blockOptions, clock);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -105,7 +128,7 @@ public final class Storage implements AutoCloseable {
   public Queryable queryable(String tenant) {
     return (mint, maxt) -> {
       TenantStore t = tenants.get(tenant);
-      return t == null ? EMPTY : t.head().querier(mint, maxt);
+      return t == null ? EMPTY : t.querier(mint, maxt);
     };
   }
 
@@ -118,6 +141,62 @@ public final class Storage implements AutoCloseable {
   public Map<String, List<MetricMetadata>> metadata(String tenant, String metric, int limit) {
     TenantStore t = tenants.get(tenant);
     return t == null ? Map.of() : t.head().metadata().query(metric, limit);
+  }
+
+  /**
+   * Raw XOR chunks of a tenant's matching series over [mint, maxt], from blocks and head, sorted by labels
+   * and each series' chunks by time: what the StoreAPI and remote read with streamed chunks send as they
+   * are. Chunks may extend beyond the range (callers trim, as Thanos' clients do).
+   */
+  public List<ChunkSeries> selectChunks(String tenant, long mint, long maxt, List<LabelMatcher> matchers) {
+    TenantStore t = tenants.get(tenant);
+    return t == null ? List.of() : t.selectChunks(mint, maxt, matchers);
+  }
+
+  /** Persisted blocks of a tenant, oldest first (for StoreAPI, uploads and tests). */
+  public List<Block> blocks(String tenant) {
+    TenantStore t = tenants.get(tenant);
+    return t == null ? List.of() : t.blocks().blocks();
+  }
+
+  /**
+   * One maintenance pass over all tenants: cut complete head ranges into blocks, compact, apply retention.
+   * Failures are logged per tenant and retried on the next pass.
+   */
+  public void runMaintenance() {
+    for (Map.Entry<String, TenantStore> e : new TreeMap<>(tenants).entrySet()) {
+      try {
+        e.getValue().maintain(shipper);
+      } catch (IOException | RuntimeException ex) {
+        LoggerFactory.getLogger(Storage.class).error("tenant {}: block maintenance failed", e.getKey(), ex);
+      }
+    }
+  }
+
+  /** Runs {@link #runMaintenance()} every {@code interval} on one background thread until {@link #close()}. */
+  public synchronized void startMaintenance(Duration interval) {
+    if (maintenance != null) {
+      return;
+    }
+    maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tsdb-maintenance");
+      t.setDaemon(true);
+      return t;
+    });
+    maintenance.scheduleWithFixedDelay(this::runMaintenance, interval.toMillis(), interval.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Uploads every new level-1 block to object storage from the next maintenance pass on
+   * ({@code storage.object-store}); see {@link BlockShipper}.
+   */
+  public void uploadTo(BlockShipper shipper) {
+    this.shipper = shipper;
+  }
+
+  public BlockOptions blockOptions() {
+    return blockOptions;
   }
 
   /** Tenants that have a store, sorted. */
@@ -145,6 +224,15 @@ public final class Storage implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
+    ScheduledExecutorService m = maintenance;
+    if (m != null) {
+      m.shutdown();
+      try {
+        m.awaitTermination(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     IOException first = null;
     for (TenantStore t : tenants.values()) {
       try {

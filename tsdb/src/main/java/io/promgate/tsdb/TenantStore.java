@@ -1,16 +1,32 @@
 package io.promgate.tsdb;
 
+import io.promgate.model.LabelMatcher;
 import io.promgate.model.Labels;
+import io.promgate.model.Querier;
+import io.promgate.model.chunk.XorChunk;
+import io.promgate.tsdb.block.Block;
+import io.promgate.tsdb.block.BlockMeta;
+import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.head.PreparedAppend;
+import io.promgate.tsdb.objstore.BlockShipper;
+import io.promgate.tsdb.query.MergeQuerier;
 import io.promgate.tsdb.wal.Wal;
 import io.promgate.tsdb.wal.WalRecords;
 import io.promgate.tsdb.wal.WalVisitor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * One tenant's head and WAL. The append lock makes "validate against the head, write the WAL, apply to the
  * head" one step, so the WAL holds exactly the accepted samples in head order and a replay rebuilds the
  * same head; the fsync wait happens after the lock is released, which is what lets appends group-commit.
- * Nothing reaches the head unless its WAL write succeeded.
+ * Nothing reaches the head unless its WAL write succeeded. Blocks ({@link TenantBlocks}) are opened before
+ * the WAL is replayed, so the replay skips what they already hold.
  */
 final class TenantStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TenantStore.class);
@@ -27,17 +44,27 @@ final class TenantStore implements AutoCloseable {
   private final String tenant;
   private final Head head;
   private final Wal wal;
+  private final TenantBlocks blocks;
   private final ReentrantLock appendLock = new ReentrantLock();
   private volatile boolean closed;
 
-  private TenantStore(String tenant, Head head, Wal wal) {
+  private TenantStore(String tenant, Head head, Wal wal, TenantBlocks blocks) {
     this.tenant = tenant;
     this.head = head;
     this.wal = wal;
+    this.blocks = blocks;
   }
 
   static TenantStore open(String tenant, Path dir, StorageOptions options) throws IOException {
+    return open(tenant, dir, options, BlockOptions.DEFAULT, Clock.systemUTC());
+  }
+
+  /** Opens blocks first: their newest maxTime tells the WAL replay which samples are persisted already. */
+  static TenantStore open(String tenant, Path dir, StorageOptions options, BlockOptions blockOptions,
+      Clock clock) throws IOException {
+    TenantBlocks blocks = TenantBlocks.open(tenant, dir, blockOptions, clock);
     Head head = new Head(new Head.Options(options.headWindow().toMillis(), options.maxSeriesPerTenant()));
+    head.setMinValidTime(blocks.watermark());
     long started = System.nanoTime();
     long[] counts = new long[3];
     Wal wal = Wal.open(dir.resolve(WAL_DIR), options.walSegmentBytes(), new WalVisitor() {
@@ -66,7 +93,10 @@ final class TenantStore implements AutoCloseable {
           (System.nanoTime() - started) / 1_000_000, counts[0], counts[1],
           counts[2] > 0 ? ", " + counts[2] + " samples skipped (unknown series or out of order)" : "");
     }
-    return new TenantStore(tenant, head, wal);
+    if (blocks.watermark() != Long.MIN_VALUE) {
+      head.truncateBefore(blocks.watermark()); // series whose samples are all in blocks
+    }
+    return new TenantStore(tenant, head, wal, blocks);
   }
 
   CompletableFuture<AppendResult> append(List<SeriesSamples> series, List<MetricMetadata> metadata) {
@@ -104,7 +134,87 @@ final class TenantStore implements AutoCloseable {
     return wal;
   }
 
-  /** Drops head data before mint; for the block writer of a later issue. */
+  TenantBlocks blocks() {
+    return blocks;
+  }
+
+  /** Runs an action serialized with appends (head state that appends also touch). */
+  void locked(Runnable action) {
+    appendLock.lock();
+    try {
+      action.run();
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /**
+   * Head and blocks over [mint, maxt]; series in several are merged by timestamp. The head is read first
+   * and the block list resolved after it (see {@link TenantBlocks#querier}), so a concurrent cut cannot
+   * hide a range.
+   */
+  Querier querier(long mint, long maxt) {
+    return new MergeQuerier(List.of(head.querier(mint, maxt), blocks.querier(mint, maxt)));
+  }
+
+  /**
+   * Raw chunks of matching series over [mint, maxt] from head and blocks, sorted by labels, each series'
+   * chunks by time. Head chunks that end before the newest block's end are dropped: during a cut the
+   * same chunk can briefly be in both (head read first, as in {@link #querier}).
+   */
+  List<ChunkSeries> selectChunks(long mint, long maxt, List<LabelMatcher> matchers) {
+    List<ChunkSeries> fromHead = head.querier(mint, maxt).selectChunks(matchers);
+    long watermark = blocks.watermark();
+    TreeMap<Labels, List<XorChunk>> merged = new TreeMap<>();
+    for (Block b : blocks.blocks()) {
+      for (ChunkSeries cs : b.selectChunks(matchers, mint, maxt)) {
+        merged.computeIfAbsent(cs.labels(), k -> new ArrayList<>()).addAll(cs.chunks());
+      }
+    }
+    for (ChunkSeries cs : fromHead) {
+      for (XorChunk c : cs.chunks()) {
+        if (c.maxTime() >= watermark) {
+          merged.computeIfAbsent(cs.labels(), k -> new ArrayList<>()).add(c);
+        }
+      }
+    }
+    List<ChunkSeries> out = new ArrayList<>(merged.size());
+    merged.forEach((l, cs) -> {
+      cs.sort(Comparator.comparingLong(XorChunk::minTime));
+      out.add(new ChunkSeries(l, cs));
+    });
+    return out;
+  }
+
+  /** One maintenance pass: cut complete head ranges into blocks, compact, apply retention. */
+  void maintain(BlockShipper shipper) throws IOException {
+    if (closed) {
+      return;
+    }
+    blocks.cut(this);
+    Predicate<BlockMeta> eligible = m -> true;
+    if (shipper != null) {
+      // Level-1 blocks are compacted away only once they are in the bucket (the bucket gets level 1 only).
+      Set<String> uploaded = blocks.ship(shipper);
+      eligible = m -> m.level() > 1 || uploaded.contains(m.ulid());
+    }
+    while (blocks.compactOnce(eligible)) {
+      // keep going: a compaction can enable the next level
+    }
+    blocks.applyRetention(walBytes());
+  }
+
+  long walBytes() throws IOException {
+    try (Stream<Path> s = Files.list(wal.dir())) {
+      long sum = 0;
+      for (Path p : s.toList()) {
+        sum += Files.size(p);
+      }
+      return sum;
+    }
+  }
+
+  /** Drops head data before mint (after it is persisted in a block). */
   int truncateBefore(long mint) {
     appendLock.lock();
     try {
