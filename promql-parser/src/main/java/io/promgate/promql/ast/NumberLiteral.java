@@ -1,6 +1,16 @@
 package io.promgate.promql.ast;
 
-public record NumberLiteral(double value, PositionRange position) implements Expr {
+/**
+ * A number literal.
+ *
+ * @param duration true when written as a duration ({@code 5m} is the number 300); Prometheus 3.5 then
+ *     prints it as a duration again. Only printing reads it; it takes no part in equality.
+ */
+public record NumberLiteral(double value, PositionRange position, boolean duration) implements Expr {
+  public NumberLiteral(double value, PositionRange position) {
+    this(value, position, false);
+  }
+
   @Override
   public ExprType type() {
     return ExprType.SCALAR;

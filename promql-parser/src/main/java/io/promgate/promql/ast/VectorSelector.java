@@ -1,7 +1,10 @@
 package io.promgate.promql.ast;
 
 import io.promgate.model.LabelMatcher;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * An instant vector selector.
@@ -22,6 +25,37 @@ public record VectorSelector(
     PositionRange position) implements Expr {
   public VectorSelector {
     matchers = List.copyOf(matchers);
+  }
+
+  /**
+   * Matchers compare as a multiset: their order carries no meaning, and the printer sorts them (as
+   * Prometheus does), so parse(print(e)) must still equal e.
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof VectorSelector v)) {
+      return false;
+    }
+    return Objects.equals(name, v.name) && offsetMillis == v.offsetMillis && Objects.equals(offsetExpr, v.offsetExpr)
+        && Objects.equals(at, v.at) && matchers.size() == v.matchers.size()
+        && new HashMap<>(counts(matchers)).equals(counts(v.matchers));
+  }
+
+  private static Map<LabelMatcher, Integer> counts(List<LabelMatcher> ms) {
+    Map<LabelMatcher, Integer> m = new HashMap<>();
+    for (LabelMatcher x : ms) {
+      m.merge(x, 1, Integer::sum);
+    }
+    return m;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Objects.hash(name, offsetMillis, offsetExpr, at);
+    for (LabelMatcher m : matchers) {
+      h += m.hashCode();
+    }
+    return h;
   }
 
   @Override
