@@ -4,7 +4,8 @@
 # upstream) when nginx is installed. All in one run, on free ports. Prints req/s and p50/p99 per target,
 # then `nginx_ratio: Y` (nginx/direct) and, as the very last line, `ratio: X` (promgate/direct).
 #
-# Env: DURATION (20), CONNECTIONS (32), THREADS (2), QUERY (up), PROMGATE_JAVA_OPTS.
+# Env: DURATION (20), ROUNDS (4), WARMUP (10, seconds per target, unmeasured: JIT and pools), CONNECTIONS (32),
+# THREADS (2), QUERY (up), PROMGATE_JAVA_OPTS.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -100,28 +101,50 @@ sleep 3 # a few scrapes, so the query returns a series
 ENC_QUERY=$(printf '%s' "$QUERY" | od -An -tx1 | tr -d ' \n' | sed 's/\(..\)/%\1/g')
 PATHQ="/api/v1/query?query=$ENC_QUERY"
 
-# wrk prints "Requests/sec: N" and, with --latency, "50% 1.2ms" lines; normalise latencies to ms.
-run_wrk() { # name url
-  local out rps p50 p99
-  # warm-up (JIT, connection pools), not measured
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$2" >/dev/null 2>&1 || true
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$2")
-  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  if grep -q "Non-2xx" <<<"$out"; then echo "passthrough.sh: $1 answered non-2xx:" >&2; echo "$out" >&2; fi
-  printf '%-9s req/s: %10s  p50: %8s  p99: %8s\n' "$1" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")"
-  RPS="$rps"
-}
-to_ms() {
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2fms", n }'
-}
+# The machine is shared (wrk, Prometheus and the proxy on 2 cores, maybe other jobs), so the targets are
+# measured in ROUNDS interleaved slices of DURATION/ROUNDS seconds each, rotating the order: a burst of
+# background load then hurts all targets alike. req/s = all requests / all seconds; p50 and p99 are the
+# medians of the per-slice figures (wrk --latency).
+ROUNDS="${ROUNDS:-4}"
+SLICE=$(( DURATION / ROUNDS )); (( SLICE >= 1 )) || SLICE=1
 
-echo "query: $QUERY, ${DURATION}s each, $CONNECTIONS connections, $THREADS wrk threads, $(nproc) cores"
-run_wrk direct "http://127.0.0.1:$PROM_PORT$PATHQ"; DIRECT="$RPS"
-run_wrk promgate "http://127.0.0.1:$GW_PORT$PATHQ"; PROMGATE="$RPS"
+to_ms() {
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+declare -A URL REQS SECS P50S P99S
+NAMES=(direct promgate)
+URL[direct]="http://127.0.0.1:$PROM_PORT$PATHQ"
+URL[promgate]="http://127.0.0.1:$GW_PORT$PATHQ"
+if [[ -n "$NGX_PORT" ]]; then NAMES+=(nginx); URL[nginx]="http://127.0.0.1:$NGX_PORT$PATHQ"; fi
+for n in "${NAMES[@]}"; do
+  REQS[$n]=0; SECS[$n]=0; P50S[$n]=""; P99S[$n]=""
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-10}s" "${URL[$n]}" >/dev/null 2>&1 || true # warm-up: JIT, pools
+done
+
+echo "query: $QUERY, ${DURATION}s per target in $ROUNDS interleaved rounds, $CONNECTIONS connections, $THREADS wrk threads, $(nproc) cores"
+for ((r = 0; r < ROUNDS; r++)); do
+  for ((i = 0; i < ${#NAMES[@]}; i++)); do
+    n=${NAMES[$(( (i + r) % ${#NAMES[@]} ))]}
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SLICE}s" --latency "${URL[$n]}")
+    if grep -q "Non-2xx" <<<"$out"; then echo "passthrough.sh: $n answered non-2xx:" >&2; echo "$out" >&2; exit 1; fi
+    reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+    secs=$(awk '/requests in/ { v = $4; sub(/,$/, "", v); n = v + 0; if (v ~ /ms$/) n /= 1000; else if (v ~ /m$/) n *= 60; print n }' <<<"$out")
+    REQS[$n]=$(( ${REQS[$n]} + reqs ))
+    SECS[$n]=$(awk -v a="${SECS[$n]}" -v b="$secs" 'BEGIN { print a + b }')
+    P50S[$n]+="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")") "
+    P99S[$n]+="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")") "
+  done
+done
+
+declare -A RPS
+for n in "${NAMES[@]}"; do
+  RPS[$n]=$(awk -v a="${REQS[$n]}" -v b="${SECS[$n]}" 'BEGIN { printf "%.1f", a / b }')
+  printf '%-9s req/s: %10s  p50: %8sms  p99: %8sms\n' "$n" "${RPS[$n]}" \
+    "$(tr ' ' '\n' <<<"${P50S[$n]}" | grep . | median)" "$(tr ' ' '\n' <<<"${P99S[$n]}" | grep . | median)"
+done
 if [[ -n "$NGX_PORT" ]]; then
-  run_wrk nginx "http://127.0.0.1:$NGX_PORT$PATHQ"; NGINX="$RPS"
-  echo "nginx_ratio: $(awk -v a="$NGINX" -v b="$DIRECT" 'BEGIN { printf "%.3f", a / b }')"
+  echo "nginx_ratio: $(awk -v a="${RPS[nginx]}" -v b="${RPS[direct]}" 'BEGIN { printf "%.3f", a / b }')"
 fi
-echo "ratio: $(awk -v a="$PROMGATE" -v b="$DIRECT" 'BEGIN { printf "%.3f", a / b }')"
+echo "ratio: $(awk -v a="${RPS[promgate]}" -v b="${RPS[direct]}" 'BEGIN { printf "%.3f", a / b }')"

@@ -22,7 +22,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -41,8 +40,10 @@ import java.util.concurrent.TimeoutException;
  * connection stay on one thread; keep-alive pool, no pipelining, no per-request logging.
  */
 public final class PrometheusProxyBackend implements QueryBackend {
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-      "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection");
+  private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection"};
+  private static final CharSequence REMOTE_WRITE_VERSION = HttpHeaders.createOptimized("X-Prometheus-Remote-Write-Version");
+  private static final CharSequence REMOTE_READ_VERSION = HttpHeaders.createOptimized("X-Prometheus-Remote-Read-Version");
   private static final CharSequence FORM = HttpHeaders.createOptimized("application/x-www-form-urlencoded");
 
   private final Vertx vertx;
@@ -104,7 +105,10 @@ public final class PrometheusProxyBackend implements QueryBackend {
   }
 
   private HttpClient client() {
-    Context ctx = vertx.getOrCreateContext();
+    Context ctx = Vertx.currentContext();
+    if (ctx == null) {
+      ctx = vertx.getOrCreateContext();
+    }
     HttpClient c = ctx.get(contextKey);
     if (c == null) {
       HttpClientOptions o = new HttpClientOptions().setKeepAlive(true).setPipelining(false)
@@ -146,6 +150,8 @@ public final class PrometheusProxyBackend implements QueryBackend {
         o.setURI(pathPrefix + r.apiPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery()));
         copyIfPresent(r.headers(), h, HttpHeaders.CONTENT_TYPE);
         copyIfPresent(r.headers(), h, HttpHeaders.CONTENT_ENCODING);
+        copyIfPresent(r.headers(), h, REMOTE_WRITE_VERSION);
+        copyIfPresent(r.headers(), h, REMOTE_READ_VERSION);
       }
     } else {
       o.setMethod(r.method()).setURI(pathPrefix + r.apiPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery()));
@@ -177,7 +183,7 @@ public final class PrometheusProxyBackend implements QueryBackend {
     boolean hasLength = false;
     for (Map.Entry<String, String> e : resp.headers()) {
       String name = e.getKey();
-      if (HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+      if (isHopByHop(name)) {
         continue;
       }
       if (name.equalsIgnoreCase("content-length")) {
@@ -198,6 +204,16 @@ public final class PrometheusProxyBackend implements QueryBackend {
       }
       return Future.succeededFuture();
     });
+  }
+
+  /** RFC 9110 section 7.6.1 connection-specific headers, which a proxy must not relay. No allocation. */
+  static boolean isHopByHop(String name) {
+    for (String h : HOP_BY_HOP) {
+      if (h.length() == name.length() && h.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private ApiException classify(Throwable t) {

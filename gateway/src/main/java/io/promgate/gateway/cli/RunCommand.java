@@ -73,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
     }
     var http = effective.server().http();
     System.out.println("promgate " + Version.get() + " listening on http://" + http.host() + ":" + server.port()
-        + " answering from " + server.backend().describe());
+        + " answering from " + server.backend().describe() + " (" + GatewayServer.eventLoops() + " event loops, "
+        + server.transport() + ")");
     System.out.flush();
     serving = true;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

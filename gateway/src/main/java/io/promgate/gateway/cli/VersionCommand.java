@@ -6,9 +6,13 @@ import picocli.CommandLine.Command;
 
 @Command(name = "version", description = "Print promgate's version.")
 final class VersionCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
-    System.out.println("promgate " + Version.get());
+    spec.commandLine().getOut().println("promgate " + Version.get());
+    spec.commandLine().getOut().flush();
     return 0;
   }
 }

@@ -59,9 +59,10 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
       finish(req, own, start, serveOwn(own, req.response()));
       return;
     }
-    TenantResolution tr = tenants.resolve(path, req::getHeader, Endpoint.of(stripForWriteCheck(path)) == Endpoint.WRITE);
+    Endpoint guess = Endpoint.of(stripForWriteCheck(path));
+    TenantResolution tr = tenants.resolve(path, req::getHeader, guess == Endpoint.WRITE);
     if (tr instanceof TenantResolution.Rejected rej) {
-      finish(req, Endpoint.NOT_FOUND, start, Envelope.send(req.response(), rej.status(),
+      finish(req, guess, start, Envelope.send(req.response(), rej.status(),
           Envelope.error(ErrorType.ofWireName(rej.errorType()), rej.message())));
       return;
     }

@@ -234,6 +234,14 @@ class PrometheusPassthroughIT {
   }
 
   @Test
+  void remoteWriteIsPassedThroughToTheUpstreamReceiver() throws Exception {
+    RealPrometheus.remoteWrite(promgate.url() + "/tenant/w/api/v1/write", new RemoteWrite().add(new RemoteWrite.TestSeries(
+        Map.of("__name__", "written_through_promgate", "via", "proxy"), new long[] {endMs}, new double[] {42})));
+    var r = PromgateHarness.get(prometheus.url() + "/api/v1/query?query=written_through_promgate&time=" + sec(endMs));
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("\"via\":\"proxy\"").contains("\"42\"");
+  }
+
+  @Test
   void buildinfoIsOursInPrometheusShape() throws Exception {
     JsonNode theirs = JSON.readTree(PromgateHarness.get(prometheus.url() + "/api/v1/status/buildinfo").body());
     JsonNode ours = JSON.readTree(PromgateHarness.get(promgate.url() + "/api/v1/status/buildinfo").body());
@@ -245,6 +253,19 @@ class PrometheusPassthroughIT {
     ours.get("data").fieldNames().forEachRemaining(ourKeys::add);
     assertThat(ourKeys).containsExactlyInAnyOrderElementsOf(theirKeys);
     assertThat(ours.get("data").has("features")).as("Grafana must not take us for Mimir").isFalse();
+  }
+
+  @Test
+  void selfMetricsPassPromtoolLint() throws Exception {
+    PromgateHarness.get(promgate.url() + "/api/v1/query?query=up");
+    byte[] metrics = PromgateHarness.get(promgate.url() + "/metrics").body();
+    Process p = new ProcessBuilder(ExternalBinary.require("promtool").toString(), "check", "metrics")
+        .redirectErrorStream(true).start();
+    p.getOutputStream().write(metrics);
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("promtool check metrics: %s", out).isZero();
   }
 
   @Test

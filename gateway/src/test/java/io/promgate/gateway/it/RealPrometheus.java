@@ -114,7 +114,12 @@ public final class RealPrometheus implements AutoCloseable {
 
   /** Sends one remote-write request; throws unless Prometheus answers 2xx. */
   public void remoteWrite(RemoteWrite request) throws Exception {
-    var r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/write"))
+    remoteWrite(url() + "/api/v1/write", request);
+  }
+
+  /** Sends one remote-write request to any receiver URL; throws unless it answers 2xx. */
+  public static void remoteWrite(String writeUrl, RemoteWrite request) throws Exception {
+    var r = HTTP.send(HttpRequest.newBuilder(URI.create(writeUrl))
         .header("Content-Type", "application/x-protobuf")
         .header("Content-Encoding", "snappy")
         .header("X-Prometheus-Remote-Write-Version", "0.1.0")

@@ -32,7 +32,8 @@ import java.util.Set;
 public final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of("server", "storage", "tenancy", "backends", "routes",
       "dedup", "partial-response", "cache");
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  /** Prometheus' default {@code --query.timeout}: a backend must be allowed at least as long as its queries. */
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
 
   private ConfigLoader() {}
 

@@ -50,7 +50,7 @@ public record ConfigOverrides(Optional<String> listen, Optional<String> grpcList
       // Keep forward-headers etc. of a same-named backend in the file, so a file can tune the upstream.
       BackendConfig.Prometheus old = c.backends().get(UPSTREAM) instanceof BackendConfig.Prometheus p ? p : null;
       var b = new BackendConfig.Prometheus(UPSTREAM, url,
-          old != null ? old.timeout() : Duration.ofSeconds(30),
+          old != null ? old.timeout() : Duration.ofMinutes(2),
           old != null ? old.forwardHeaders() : List.of(),
           old != null ? old.headers() : Map.of(),
           old != null ? old.externalLabels() : Map.of());

@@ -51,7 +51,7 @@ class ConfigLoaderTest {
     assertThat(c.storage().orElseThrow().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(c.backends().keySet()).containsExactly("prometheus", "longterm", "local");
     assertThat(c.backends().get("longterm")).isEqualTo(
-        new BackendConfig.StoreApi("longterm", new HostPort("thanos-store", 10901), Duration.ofSeconds(30),
+        new BackendConfig.StoreApi("longterm", new HostPort("thanos-store", 10901), Duration.ofMinutes(2),
             java.util.Map.of()));
     assertThat(c.cache().maxBytes()).isEqualTo(512L << 20);
     assertThat(c.soleUpstream()).isEmpty();
@@ -188,6 +188,28 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> new ConfigOverrides(java.util.Optional.of("x"), java.util.Optional.empty(),
         java.util.Optional.empty(), java.util.Optional.empty()).apply(java.util.Optional.empty()))
         .hasMessageContaining("--listen: bad value \"x\"");
+  }
+
+  @Test
+  void flagsOverrideTheFile() {
+    PromgateConfig file = parse("""
+        server: { http: '0.0.0.0:1', grpc: '0.0.0.0:2' }
+        storage: { path: /var/lib/promgate, retention: 30d }
+        backends: { upstream: { type: prometheus, url: 'http://old:9090', forward-headers: [Authorization] },
+                    l: { type: local } }
+        """);
+    var o = new ConfigOverrides(java.util.Optional.of(":9095"), java.util.Optional.of("127.0.0.1:10902"),
+        java.util.Optional.of("https://new:9443/prom"), java.util.Optional.of("/tmp/store"));
+    PromgateConfig c = o.apply(java.util.Optional.of(file));
+    assertThat(c.server().http()).isEqualTo(new HostPort("0.0.0.0", 9095));
+    assertThat(c.server().grpc()).isEqualTo(new HostPort("127.0.0.1", 10902));
+    assertThat(c.storage().orElseThrow().path()).isEqualTo(java.nio.file.Path.of("/tmp/store"));
+    assertThat(c.storage().orElseThrow().retention()).as("other storage keys kept").isEqualTo(Duration.ofDays(30));
+    assertThat(c.backends().keySet()).containsExactly("upstream");
+    var up = c.soleUpstream().orElseThrow();
+    assertThat(up.url().toString()).isEqualTo("https://new:9443/prom");
+    assertThat(up.forwardHeaders()).as("a same-named backend in the file tunes --upstream").containsExactly("Authorization");
+    assertThat(c.routes().get(0).windowsAt(0).get(0).range()).isEqualTo(TimeRange.ALL);
   }
 
   @Test
