@@ -5,7 +5,6 @@ import io.promgate.promql.ast.BinaryExpr;
 import io.promgate.promql.ast.BinaryOp;
 import io.promgate.promql.ast.ExprType;
 import io.promgate.promql.ast.VectorMatching;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -52,7 +51,7 @@ final class BinaryOps {
         return ev.rangeEval((args, ts, out) -> unless(args.get(0), args.get(1), sigs, out),
             Evaluator.inputs(lhs, rhs));
       }
-      ResultMetrics rm = new ResultMetrics();
+      MatchState rm = new MatchState();
       return ev.rangeEval((args, ts, out) -> vectorBinop(op, args.get(0), args.get(1), m, e.returnBool(), sigs, rm, out),
           Evaluator.inputs(lhs, rhs));
     }
@@ -165,10 +164,28 @@ final class BinaryOps {
       this.names = n;
     }
 
+    private final Map<Labels, Labels> canonical = new HashMap<>();
+
+    /** The signature of a step sample: computed once per input series, canonical so equal ones are identical. */
+    Labels of(Sample s) {
+      FloatSeries src = s.src;
+      if (src == null || src.metric != s.metric) {
+        return of(s.metric);
+      }
+      if (src.sig == null) {
+        src.sig = of(s.metric);
+      }
+      return src.sig;
+    }
+
     Labels of(Labels l) {
       Labels sig = cache.get(l);
       if (sig == null) {
         sig = on ? l.keep(names) : l.without(names);
+        Labels prev = canonical.putIfAbsent(sig, sig);
+        if (prev != null) {
+          sig = prev;
+        }
         cache.put(l, sig);
       }
       return sig;
@@ -181,10 +198,10 @@ final class BinaryOps {
     }
     Set<Labels> right = new HashSet<>();
     for (Sample s : rhs) {
-      right.add(sigs.of(s.metric));
+      right.add(sigs.of(s));
     }
     for (Sample s : lhs) {
-      if (right.contains(sigs.of(s.metric))) {
+      if (right.contains(sigs.of(s))) {
         out.add(s);
       }
     }
@@ -201,11 +218,11 @@ final class BinaryOps {
     }
     Set<Labels> left = new HashSet<>();
     for (Sample s : lhs) {
-      left.add(sigs.of(s.metric));
+      left.add(sigs.of(s));
       out.add(s);
     }
     for (Sample s : rhs) {
-      if (!left.contains(sigs.of(s.metric))) {
+      if (!left.contains(sigs.of(s))) {
         out.add(s);
       }
     }
@@ -218,22 +235,28 @@ final class BinaryOps {
     }
     Set<Labels> right = new HashSet<>();
     for (Sample s : rhs) {
-      right.add(sigs.of(s.metric));
+      right.add(sigs.of(s));
     }
     for (Sample s : lhs) {
-      if (!right.contains(sigs.of(s.metric))) {
+      if (!right.contains(sigs.of(s))) {
         out.add(s);
       }
     }
   }
 
-  /** Result labels per (lhs, rhs) pair, cached: the same pairs recur at every step. */
-  static final class ResultMetrics {
+  /**
+   * State of one vector/vector operation across steps: result labels per (lhs, rhs) pair (the same pairs
+   * recur at every step) and the per-step maps, cleared instead of reallocated.
+   */
+  static final class MatchState {
     final Map<Labels, Map<Labels, Labels>> cache = new IdentityHashMap<>();
+    final Map<Labels, Sample> right = new HashMap<>();
+    /** Per match group: the result labels inserted, a Labels for one, a Set for more (rare). */
+    final Map<Labels, Object> matched = new HashMap<>();
   }
 
   private static void vectorBinop(BinaryOp op, List<Sample> lhs, List<Sample> rhs, VectorMatching m, boolean returnBool,
-      Signatures sigs, ResultMetrics rm, List<Sample> out) {
+      Signatures sigs, MatchState rm, List<Sample> out) {
     if (lhs.isEmpty() || rhs.isEmpty()) {
       return;
     }
@@ -243,9 +266,10 @@ final class BinaryOps {
       lhs = rhs;
       rhs = tmp;
     }
-    Map<Labels, Sample> right = new HashMap<>();
+    Map<Labels, Sample> right = rm.right;
+    right.clear();
     for (Sample rs : rhs) {
-      Labels sig = sigs.of(rs.metric);
+      Labels sig = sigs.of(rs);
       Sample dup = right.putIfAbsent(sig, rs);
       if (dup != null) {
         String oneSide = oneToMany ? "left" : "right";
@@ -256,10 +280,11 @@ final class BinaryOps {
             + ";many-to-many matching not allowed: matching labels must be unique on one side");
       }
     }
-    Map<Labels, Set<Labels>> matched = new HashMap<>();
+    Map<Labels, Object> matched = rm.matched;
+    matched.clear();
     boolean[] k = new boolean[1];
     for (Sample ls : lhs) {
-      Labels sig = sigs.of(ls.metric);
+      Labels sig = sigs.of(ls);
       Sample rs = right.get(sig);
       if (rs == null) {
         continue;
@@ -277,21 +302,48 @@ final class BinaryOps {
       } else if (!kept) {
         continue;
       }
-      Labels metric = resultMetric(ls.metric, rs.metric, op, m, rm);
-      if (m.cardinality() == VectorMatching.Cardinality.ONE_TO_ONE) {
-        if (matched.containsKey(sig)) {
+      Labels metric;
+      FloatSeries src = ls.src;
+      if (src != null && src.metric == ls.metric && src.lastRhs == rs.metric) {
+        metric = src.lastResult;
+      } else {
+        metric = resultMetric(ls.metric, rs.metric, op, m, rm);
+        if (src != null && src.metric == ls.metric) {
+          src.lastRhs = rs.metric;
+          src.lastResult = metric;
+        }
+      }
+      Object prev = matched.putIfAbsent(sig, metric);
+      if (prev != null) {
+        if (m.cardinality() == VectorMatching.Cardinality.ONE_TO_ONE) {
           throw EngineException.execution(
               "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
         }
-        matched.put(sig, null);
-      } else {
-        Set<Labels> inserted = matched.computeIfAbsent(sig, x -> new HashSet<>());
-        if (!inserted.add(metric)) {
+        if (!addInserted(matched, sig, prev, metric)) {
           throw EngineException.execution("multiple matches for labels: grouping labels must ensure unique matches");
         }
       }
-      out.add(new Sample(metric, v, ls.t, returnBool));
+      // ls belongs to this step only (see Evaluator.gather): reuse it for the result.
+      ls.metric = metric;
+      ls.f = v;
+      ls.dropName = returnBool;
+      out.add(ls);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean addInserted(Map<Labels, Object> matched, Labels sig, Object prev, Labels metric) {
+    if (prev instanceof Labels one) {
+      if (one.equals(metric)) {
+        return false;
+      }
+      Set<Labels> set = new HashSet<>();
+      set.add(one);
+      set.add(metric);
+      matched.put(sig, set);
+      return true;
+    }
+    return ((Set<Labels>) prev).add(metric);
   }
 
   private static Set<String> withName(List<String> names) {
@@ -300,7 +352,7 @@ final class BinaryOps {
     return s;
   }
 
-  private static Labels resultMetric(Labels lhs, Labels rhs, BinaryOp op, VectorMatching m, ResultMetrics rm) {
+  private static Labels resultMetric(Labels lhs, Labels rhs, BinaryOp op, VectorMatching m, MatchState rm) {
     Map<Labels, Labels> byRhs = rm.cache.computeIfAbsent(lhs, x -> new IdentityHashMap<>());
     Labels cached = byRhs.get(rhs);
     if (cached != null) {

@@ -17,14 +17,25 @@ final class ClassicHistograms {
   private static Map<Labels, Quantiles.Buckets> group(List<Sample> in, StepContext ctx, Map<Labels, Labels> names) {
     Map<Labels, Quantiles.Buckets> groups = new LinkedHashMap<>();
     for (Sample s : in) {
-      String le = s.metric.get("le");
-      Double ub = goParseFloat(le);
+      // Bound and group key are fixed per input series: computed once, not at every step.
+      FloatSeries src = s.src != null && s.src.metric == s.metric ? s.src : null;
+      Double ub;
+      if (src != null && src.upperBound != null) {
+        ub = Double.isNaN(src.upperBound) && src.sig == null ? null : src.upperBound;
+      } else {
+        ub = goParseFloat(s.metric.get("le"));
+        if (src != null) {
+          src.upperBound = ub == null ? Double.NaN : ub;
+          src.sig = ub == null ? null : s.metric.without("le");
+        }
+      }
       if (ub == null) {
+        String le = s.metric.get("le");
         ctx.annotations.warn("bucket label \"le\" is missing or has a malformed value of " + Annotations.quote(le)
             + " for metric name " + Annotations.quote(s.metric.metricName()));
         continue;
       }
-      Labels key = s.metric.without("le");
+      Labels key = src != null ? src.sig : s.metric.without("le");
       groups.computeIfAbsent(key, k -> new Quantiles.Buckets()).add(ub, s.f);
       names.putIfAbsent(key, key);
     }

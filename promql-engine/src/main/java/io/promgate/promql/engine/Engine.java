@@ -79,6 +79,21 @@ public final class Engine {
     }
   }
 
+  /**
+   * One select the engine will issue for a query: the selector (its matchers) and the hints, whose start and
+   * end are the exact range of raw data it reads (offset, {@code @}, lookback or range, subqueries included).
+   */
+  public record PlannedSelect(VectorSelector selector, io.promgate.model.SelectHints hints) {
+  }
+
+  /**
+   * The selects an evaluation of expr over [start, end] with this step (0 for instant queries) will issue,
+   * so that a federating caller can start every backend request at once before evaluating.
+   */
+  public List<PlannedSelect> plannedSelects(Expr expr, long startMillis, long endMillis, long stepMillis) {
+    return new SeriesFetcher(startMillis, endMillis, stepMillis, lookbackMillis, noStepSubqueryInterval).plan(expr);
+  }
+
   public QueryResult instantQuery(Queryable queryable, Expr expr, long timeMillis) {
     return instantQuery(queryable, expr, timeMillis, null);
   }
@@ -122,11 +137,11 @@ public final class Engine {
     Evaluator.Limits limits = new Evaluator.Limits(maxSamples, timeout.isZero() ? 0 : deadline, cancelled);
     Annotations annotations = new Annotations();
     try {
-      Map<VectorSelector, List<SelectedSeries>> data =
-          new SeriesFetcher(start, end, step, lookbackMillis, noStepSubqueryInterval)
-              .fetch(expr, queryable, annotations, limits);
+      SeriesFetcher fetcher = new SeriesFetcher(start, end, step, lookbackMillis, noStepSubqueryInterval);
+      Map<VectorSelector, List<SelectedSeries>> data = fetcher.fetch(expr, queryable, annotations, limits);
       Evaluator.Shared shared = new Evaluator.Shared(data, annotations, limits, lookbackMillis, start, end,
-          noStepSubqueryInterval);
+          noStepSubqueryInterval, StepInvariance.of(expr));
+      shared.infoSelectors = fetcher.infoSelectors;
       Expr root = Evaluator.unwrap(expr);
       if (root instanceof StringLiteral s) {
         return new QueryResult(new Value.StringValue(start, s.value()), annotations.warnings(), annotations.infos());

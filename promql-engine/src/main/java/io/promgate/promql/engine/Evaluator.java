@@ -16,7 +16,6 @@ import io.promgate.promql.ast.SubqueryExpr;
 import io.promgate.promql.ast.UnaryExpr;
 import io.promgate.promql.ast.VectorSelector;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +40,12 @@ final class Evaluator {
     final long queryStart;
     final long queryEnd;
     final LongUnaryOperator noStepSubqueryInterval;
+    final java.util.Set<Expr> stepInvariant;
+    Map<Call, VectorSelector> infoSelectors = Map.of();
 
     Shared(Map<VectorSelector, List<SelectedSeries>> data, Annotations annotations, Limits limits, long lookback,
-        long queryStart, long queryEnd, LongUnaryOperator noStepSubqueryInterval) {
+        long queryStart, long queryEnd, LongUnaryOperator noStepSubqueryInterval, java.util.Set<Expr> stepInvariant) {
+      this.stepInvariant = stepInvariant;
       this.data = data;
       this.annotations = annotations;
       this.limits = limits;
@@ -122,6 +124,13 @@ final class Evaluator {
     if (end < start) {
       return new ArrayList<>();
     }
+    if (start != end && sh.stepInvariant.contains(e)) {
+      Expr u = unwrap(e);
+      if (!(u instanceof MatrixSelector || u instanceof SubqueryExpr || u instanceof NumberLiteral
+          || u instanceof StringLiteral)) {
+        return repeatFirstStep(new Evaluator(sh, start, start, interval).eval(e));
+      }
+    }
     if (e instanceof ParenExpr p) {
       return eval(p.expr());
     } else if (e instanceof NumberLiteral n) {
@@ -161,6 +170,23 @@ final class Evaluator {
     throw new IllegalStateException("unhandled expression " + e.getClass());
   }
 
+  /** A step-invariant result, computed at the first step, repeated at every step. */
+  private List<FloatSeries> repeatFirstStep(List<FloatSeries> once) {
+    int steps = numSteps();
+    sh.limits.add((long) once.size() * (steps - 1));
+    for (FloatSeries s : once) {
+      double v = s.f[0];
+      FloatSeries full = new FloatSeries(s.metric, s.dropName, steps);
+      for (long ts = start; ts <= end; ts += interval) {
+        full.add(ts, v);
+      }
+      s.t = full.t;
+      s.f = full.f;
+      s.n = full.n;
+    }
+    return once;
+  }
+
   /** The time a selector reads at for step ts: pinned by @, moved by offset. */
   long refTime(long ts, At at, long offset) {
     long base = at == null ? ts : at.resolve(sh.queryStart, sh.queryEnd);
@@ -182,9 +208,17 @@ final class Evaluator {
     for (SelectedSeries s : series) {
       sh.limits.check();
       FloatSeries fs = null;
+      int i = -1;
       for (long ts = start; ts <= end; ts += interval) {
         long ref = refTime(ts, vs.at(), vs.offsetMillis());
-        int i = s.lastAtOrBefore(ref);
+        // Steps ascend, so the last sample at or before ref only moves forward.
+        if (i < 0) {
+          i = s.lastAtOrBefore(ref);
+        } else {
+          while (i + 1 < s.n && s.t[i + 1] <= ref) {
+            i++;
+          }
+        }
         if (i < 0 || s.t[i] <= ref - sh.lookback || StaleNaN.is(s.f[i])) {
           continue;
         }
@@ -265,7 +299,7 @@ final class Evaluator {
           s.cursor = 0;
         }
       }
-      vectors.add(in == null ? null : new ArrayList<>());
+      vectors.add(in == null ? null : new ArrayList<>(in.size()));
     }
     List<Sample> out = new ArrayList<>();
     Map<Labels, FloatSeries> series = new LinkedHashMap<>();
@@ -302,7 +336,7 @@ final class Evaluator {
     return new ArrayList<>(series.values());
   }
 
-  /** The vector of one step: every series that has a point at ts. */
+  /** The vector of one step: every series that has a point at ts (samples reused across steps). */
   static void gather(long ts, List<FloatSeries> in, List<Sample> vec) {
     vec.clear();
     for (FloatSeries s : in) {
@@ -311,7 +345,19 @@ final class Evaluator {
         c++;
       }
       if (c < s.n && s.t[c] == ts) {
-        vec.add(new Sample(s.metric, s.f[c], ts, s.dropName));
+        // One sample object per series, rewritten each step: step functions consume their input vectors
+        // before the next step and never keep them (outputs are copied into the result series).
+        Sample smp = s.stepSample;
+        if (smp == null) {
+          smp = new Sample(s.metric, 0, 0, s.dropName);
+          smp.src = s;
+          s.stepSample = smp;
+        }
+        smp.metric = s.metric;
+        smp.dropName = s.dropName;
+        smp.f = s.f[c];
+        smp.t = ts;
+        vec.add(smp);
         c++;
       }
       s.cursor = c;

@@ -15,6 +15,14 @@ public final class FloatSeries {
   int n;
   /** Read cursor used while gathering per-step vectors; engine-internal. */
   int cursor;
+  /** The sample this series lends to each step's vector (rewritten every step; engine-internal). */
+  Sample stepSample;
+  /** Per-series caches of the binary operation consuming this series (engine-internal). */
+  Labels sig;
+  Labels lastRhs;
+  Labels lastResult;
+  /** The parsed {@code le} of a classic bucket series for histogram_quantile/fraction; null before parsing. */
+  Double upperBound;
 
   public FloatSeries(Labels metric, int capacity) {
     this.metric = metric;

@@ -13,9 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * How a function call is evaluated (Prometheus' {@code eval} case for {@code *parser.Call}): functions over
@@ -47,11 +44,11 @@ final class FunctionCalls {
     }
     switch (name) {
       case "label_replace":
-        return labelReplace(ev, c);
+        return LabelFunctions.labelReplace(ev, c);
       case "label_join":
-        return labelJoin(ev, c);
+        return LabelFunctions.labelJoin(ev, c);
       case "info":
-        return ev.eval(args.get(0));
+        return InfoFunction.eval(ev, c);
       default:
         break;
     }
@@ -126,7 +123,7 @@ final class FunctionCalls {
     w.rangeMillis = range;
     callArgs[matrixIdx] = w;
     List<FloatSeries> out = new ArrayList<>(labels.size());
-    List<Sample> res = new ArrayList<>(1);
+    StepContext.ResultSlot res = new StepContext.ResultSlot();
     int steps = ev.numSteps();
     for (int si = 0; si < labels.size(); si++) {
       ev.sh.limits.check();
@@ -175,7 +172,7 @@ final class FunctionCalls {
           if (outSeries == null) {
             outSeries = new FloatSeries(labels.get(si), dropName, Math.min(steps, 64));
           }
-          outSeries.add(stepTs, res.get(0).f);
+          outSeries.add(stepTs, res.value());
         }
       }
       if (outSeries != null) {
@@ -281,68 +278,6 @@ final class FunctionCalls {
       return s.value();
     }
     throw EngineException.execution("expected string literal as argument " + (i + 1) + " of " + c.function().name());
-  }
-
-  private static List<FloatSeries> labelReplace(Evaluator ev, Call c) {
-    String dst = stringArg(c, 1);
-    String repl = stringArg(c, 2);
-    String src = stringArg(c, 3);
-    String regexStr = stringArg(c, 4);
-    Pattern regex;
-    try {
-      regex = Pattern.compile("^(?s:" + GoRegex.toJava(regexStr) + ")$");
-    } catch (PatternSyntaxException e) {
-      throw EngineException.execution("invalid regular expression in label_replace(): " + regexStr);
-    }
-    if (!LabelNames.isValid(dst)) {
-      throw EngineException.execution("invalid destination label name in label_replace(): " + dst);
-    }
-    List<FloatSeries> matrix = ev.eval(c.args().get(0));
-    for (FloatSeries s : matrix) {
-      String srcVal = s.metric.get(src);
-      Matcher m = regex.matcher(srcVal);
-      if (m.matches()) {
-        String res = GoRegex.expand(repl, m);
-        s.metric = s.metric.toBuilder().set(dst, res).build();
-        if (dst.equals(Labels.METRIC_NAME)) {
-          s.dropName = false;
-        }
-      }
-    }
-    checkDistinct(matrix);
-    return matrix;
-  }
-
-  private static List<FloatSeries> labelJoin(Evaluator ev, Call c) {
-    String dst = stringArg(c, 1);
-    String sep = stringArg(c, 2);
-    List<String> srcs = new ArrayList<>();
-    for (int i = 3; i < c.args().size(); i++) {
-      String src = stringArg(c, i);
-      if (!LabelNames.isValid(src)) {
-        throw EngineException.execution("invalid source label name in label_join(): " + src);
-      }
-      srcs.add(src);
-    }
-    if (!LabelNames.isValid(dst)) {
-      throw EngineException.execution("invalid destination label name in label_join(): " + dst);
-    }
-    List<FloatSeries> matrix = ev.eval(c.args().get(0));
-    for (FloatSeries s : matrix) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < srcs.size(); i++) {
-        if (i > 0) {
-          sb.append(sep);
-        }
-        sb.append(s.metric.get(srcs.get(i)));
-      }
-      s.metric = s.metric.toBuilder().set(dst, sb.toString()).build();
-      if (dst.equals(Labels.METRIC_NAME)) {
-        s.dropName = false;
-      }
-    }
-    checkDistinct(matrix);
-    return matrix;
   }
 
   static void checkDistinct(List<FloatSeries> matrix) {

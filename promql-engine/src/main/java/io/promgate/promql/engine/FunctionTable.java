@@ -103,10 +103,13 @@ final class FunctionTable {
     return (StepContext.Window) args[i];
   }
 
+  /** A per-sample float function. Input samples belong to the current step only, so they are rewritten. */
   private static FunctionImpl simple(DoubleUnaryOperator op) {
     return (args, ctx, out) -> {
       for (Sample s : vec(args, 0)) {
-        out.add(new Sample(s.metric, op.applyAsDouble(s.f), 0, true));
+        s.f = op.applyAsDouble(s.f);
+        s.dropName = true;
+        out.add(s);
       }
     };
   }
@@ -121,7 +124,9 @@ final class FunctionTable {
     double toNearest = args.length >= 2 ? vec(args, 1).get(0).f : 1;
     double inv = 1.0 / toNearest;
     for (Sample s : vec(args, 0)) {
-      out.add(new Sample(s.metric, Math.floor(s.f * inv + 0.5) / inv, 0, true));
+      s.f = Math.floor(s.f * inv + 0.5) / inv;
+      s.dropName = true;
+      out.add(s);
     }
   }
 
@@ -130,7 +135,9 @@ final class FunctionTable {
       return;
     }
     for (Sample s : vec) {
-      out.add(new Sample(s.metric, Math.max(min, Math.min(max, s.f)), 0, true));
+      s.f = Math.max(min, Math.min(max, s.f));
+      s.dropName = true;
+      out.add(s);
     }
   }
 

@@ -7,9 +7,12 @@ final class GoRegex {
   private GoRegex() {
   }
 
-  /** RE2 syntax is, for what label_replace users write, accepted by Java as is. */
+  /**
+   * RE2 syntax is, for what label_replace users write, accepted by Java as is, except the named group
+   * form {@code (?P<name>...)}, which Java spells {@code (?<name>...)}.
+   */
   static String toJava(String re) {
-    return re;
+    return re.replace("(?P<", "(?<");
   }
 
   /**

@@ -62,20 +62,20 @@ final class Quantiles {
       n++;
     }
 
+    /** Stable insertion sort by upper bound: bucket lists are short and usually sorted already. */
     void sort() {
-      Integer[] idx = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        idx[i] = i;
+      for (int i = 1; i < n; i++) {
+        double u = upper[i];
+        double c = count[i];
+        int j = i - 1;
+        while (j >= 0 && Double.compare(upper[j], u) > 0) {
+          upper[j + 1] = upper[j];
+          count[j + 1] = count[j];
+          j--;
+        }
+        upper[j + 1] = u;
+        count[j + 1] = c;
       }
-      Arrays.sort(idx, (a, b) -> Double.compare(upper[a], upper[b]));
-      double[] u = new double[n];
-      double[] c = new double[n];
-      for (int i = 0; i < n; i++) {
-        u[i] = upper[idx[i]];
-        c[i] = count[idx[i]];
-      }
-      upper = u;
-      count = c;
     }
 
     void coalesce() {

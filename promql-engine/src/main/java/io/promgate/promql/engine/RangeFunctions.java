@@ -1,7 +1,6 @@
 package io.promgate.promql.engine;
 
 import io.promgate.model.Labels;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -48,8 +47,16 @@ final class RangeFunctions {
     m.put("double_exponential_smoothing", RangeFunctions::doubleExponentialSmoothing);
   }
 
+  /**
+   * The result of a range function for one window: written into the caller's reusable sample (no allocation
+   * per step) when there is one, else appended as a new sample.
+   */
   private static void add(List<Sample> out, double v) {
-    out.add(new Sample(Labels.EMPTY, v, 0, false));
+    if (out instanceof StepContext.ResultSlot slot) {
+      slot.set(v);
+    } else {
+      out.add(new Sample(Labels.EMPTY, v, 0, false));
+    }
   }
 
   /** rate, increase and delta: Prometheus' extrapolatedRate (float part). */
@@ -260,8 +267,9 @@ final class RangeFunctions {
     if (Double.isNaN(q) || q < 0 || q > 1) {
       c.annotations.warn("quantile value should be between 0 and 1, got " + ValueFormat.formatG(q, false));
     }
-    double[] values = Arrays.copyOfRange(w.f, w.lo, w.hi);
-    add(o, Quantiles.quantile(q, values, values.length));
+    double[] values = c.scratch(w.size());
+    System.arraycopy(w.f, w.lo, values, 0, w.size());
+    add(o, Quantiles.quantile(q, values, w.size()));
   }
 
   static double variance(StepContext.Window w) {
@@ -280,13 +288,14 @@ final class RangeFunctions {
 
   private static void madOverTime(Object[] a, StepContext c, List<Sample> o) {
     StepContext.Window w = FunctionTable.window(a, 0);
-    double[] values = Arrays.copyOfRange(w.f, w.lo, w.hi);
-    double median = Quantiles.quantile(0.5, values, values.length);
-    double[] dev = new double[w.size()];
-    for (int i = w.lo; i < w.hi; i++) {
-      dev[i - w.lo] = Math.abs(w.f[i] - median);
+    int n = w.size();
+    double[] values = c.scratch(n);
+    System.arraycopy(w.f, w.lo, values, 0, n);
+    double median = Quantiles.quantile(0.5, values, n);
+    for (int i = 0; i < n; i++) {
+      values[i] = Math.abs(w.f[w.lo + i] - median);
     }
-    add(o, Quantiles.quantile(0.5, dev, dev.length));
+    add(o, Quantiles.quantile(0.5, values, n));
   }
 
   private static void changes(Object[] a, StepContext c, List<Sample> o) {

@@ -15,6 +15,8 @@ public final class Sample {
   double f;
   long t;
   boolean dropName;
+  /** The series this step sample was gathered from, for per-series caches; null otherwise. */
+  FloatSeries src;
 
   public Sample(Labels metric, double f, long t, boolean dropName) {
     this.metric = metric;

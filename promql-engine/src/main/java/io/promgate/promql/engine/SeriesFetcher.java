@@ -6,7 +6,6 @@ import io.promgate.model.SampleIterator;
 import io.promgate.model.SelectHints;
 import io.promgate.model.Series;
 import io.promgate.model.SeriesSet;
-import io.promgate.model.StorageException;
 import io.promgate.model.ValueType;
 import io.promgate.promql.ast.AggregateExpr;
 import io.promgate.promql.ast.At;
@@ -41,6 +40,8 @@ final class SeriesFetcher {
   private final long lookback;
   private final java.util.function.LongUnaryOperator noStepSubqueryInterval;
   private final List<Planned> planned = new ArrayList<>();
+  /** The extra select of each info() call (its info metrics), planned like a selector. */
+  final Map<Call, VectorSelector> infoSelectors = new IdentityHashMap<>();
 
   SeriesFetcher(long queryStart, long queryEnd, long step, long lookback,
       java.util.function.LongUnaryOperator noStepSubqueryInterval) {
@@ -56,10 +57,22 @@ final class SeriesFetcher {
       List<String> grouping, boolean by) {
   }
 
+  /** The selects a query will issue, in order, without issuing them. */
+  List<Engine.PlannedSelect> plan(Expr root) {
+    walk(root, new Path(0, 0, null, 0, "", List.of(), false), 0);
+    List<Engine.PlannedSelect> out = new ArrayList<>(planned.size());
+    for (Planned p : planned) {
+      out.add(new Engine.PlannedSelect(p.selector,
+          new SelectHints(p.start, p.end, p.step, p.range, p.func, p.grouping, p.by)));
+    }
+    return out;
+  }
+
   Map<VectorSelector, List<SelectedSeries>> fetch(Expr root, Queryable queryable, Annotations annotations,
       Evaluator.Limits limits) {
     walk(root, new Path(0, 0, null, 0, "", List.of(), false), 0);
     Map<VectorSelector, List<SelectedSeries>> out = new IdentityHashMap<>();
+    List<io.promgate.model.Labels> histograms = new ArrayList<>();
     if (planned.isEmpty()) {
       return out;
     }
@@ -79,8 +92,10 @@ final class SeriesFetcher {
         List<SelectedSeries> list = new ArrayList<>();
         while (set.next()) {
           limits.check();
-          SelectedSeries s = read(set.at(), p.start, p.end);
+          SelectedSeries s = read(set.at(), p.start, p.end, histograms);
           if (s != null) {
+            // Raw samples are not counted against max samples: like Prometheus, the limit applies to what
+            // evaluation materialises (selector points per step, results), so long ranges stay possible.
             list.add(s);
           }
         }
@@ -89,13 +104,20 @@ final class SeriesFetcher {
         }
         out.put(p.selector, list);
       }
-    } catch (StorageException e) {
-      throw e;
+      if (!histograms.isEmpty()) {
+        annotations.warn("native histogram samples are not supported yet and were ignored, e.g. in "
+            + histograms.get(0) + (histograms.size() > 1 ? " and " + (histograms.size() - 1) + " more series" : ""));
+      }
     }
     return out;
   }
 
-  private static SelectedSeries read(Series series, long start, long end) {
+  /**
+   * Copies the float samples of [start, end] into arrays. Native histogram samples are not evaluated yet:
+   * they are left out and the series is recorded, so the query answers for the floats with a warning
+   * instead of failing as a whole.
+   */
+  private static SelectedSeries read(Series series, long start, long end, List<io.promgate.model.Labels> histograms) {
     SampleIterator it = series.iterator();
     long[] t = new long[16];
     double[] f = new double[16];
@@ -107,13 +129,18 @@ final class SeriesFetcher {
         break;
       }
       if (vt == ValueType.HISTOGRAM) {
-        throw EngineException.execution("native histogram samples are not supported yet (series "
-            + series.labels() + ")");
-      }
-      if (ts >= start && (n == 0 || ts > t[n - 1])) {
+        if (histograms.isEmpty() || histograms.get(histograms.size() - 1) != series.labels()) {
+          histograms.add(series.labels());
+        }
+      } else if (ts >= start && (n == 0 || ts > t[n - 1])) {
         if (n == t.length) {
-          t = Arrays.copyOf(t, n * 2);
-          f = Arrays.copyOf(f, n * 2);
+          // Size for the whole range from the first interval, so regular scrapes need one growth at most.
+          int cap = n * 2;
+          if (n >= 2 && t[1] > t[0]) {
+            cap = (int) Math.max(cap, Math.min((end - t[0]) / (t[1] - t[0]) + 2, 1 << 24));
+          }
+          t = Arrays.copyOf(t, cap);
+          f = Arrays.copyOf(f, cap);
         }
         t[n] = ts;
         f[n] = it.value();
@@ -152,6 +179,11 @@ final class SeriesFetcher {
           c.function().name(), List.of(), false);
       for (Expr arg : c.args()) {
         walk(arg, p, 0);
+      }
+      if (c.function().name().equals("info")) {
+        VectorSelector info = InfoFunction.infoSelector(c);
+        infoSelectors.put(c, info);
+        plan(info, p, 0);
       }
     } else if (e instanceof BinaryExpr b) {
       Path p = new Path(path.subqOffset, path.subqRange, path.subqAt, path.lastSubqStep, "", List.of(), false);

@@ -1,6 +1,5 @@
 package io.promgate.promql.engine;
 
-import io.promgate.model.Labels;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -76,7 +76,11 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
     PositionRange p = pos(ctx);
     if (e instanceof NumberLiteral n) {
       // Prometheus folds the sign into the literal: "-1" is the number -1, not a unary expression.
-      return new NumberLiteral(negative ? -n.value() : n.value(), p, n.duration());
+      double v = negative ? -n.value() : n.value();
+      if (n.duration() && v == 0) {
+        v = 0.0; // Prometheus prints -0s as "0s"; keep +0 so that print and parse agree
+      }
+      return new NumberLiteral(v, p, n.duration());
     }
     return new UnaryExpr(negative, e, p);
   }

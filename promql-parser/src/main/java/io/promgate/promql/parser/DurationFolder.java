@@ -49,6 +49,9 @@ final class DurationFolder {
     if (seconds > MAX_SECONDS || seconds < -MAX_SECONDS || Double.isNaN(seconds)) {
       throw new QueryError(start, "duration out of range");
     }
+    if (seconds == 0) {
+      seconds = 0.0; // "-0s" prints as "0s"; keep the sign out so the printed form parses back equal
+    }
     return new Folded(null, seconds, canonical(seconds, isDuration), start, end);
   }
 

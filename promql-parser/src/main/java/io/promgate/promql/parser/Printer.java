@@ -5,6 +5,7 @@ import io.promgate.model.Labels;
 import io.promgate.promql.ast.AggregateExpr;
 import io.promgate.promql.ast.At;
 import io.promgate.promql.ast.BinaryExpr;
+import io.promgate.promql.ast.BinaryOp;
 import io.promgate.promql.ast.Call;
 import io.promgate.promql.ast.DurationExpr;
 import io.promgate.promql.ast.Expr;
@@ -26,14 +27,21 @@ import java.util.List;
  * matchers sorted, the name matcher folded into the name, durations as model.Duration, numbers as Go's
  * shortest decimal. {@code PromQLParser.parse(print(e))} equals {@code e}.
  *
- * <p>format_query in Prometheus is {@code Pretty(0)}, which equals String() for queries up to 100
- * characters; longer ones it splits over lines. We always print the one-line form.
+ * <p>format_query in Prometheus is {@code Pretty(0)}: see {@link #pretty}.
  *
- * <p>One deliberate difference: labels in {@code on(...)}/{@code ignoring(...)}/{@code group_x(...)} that
+ * <p>Deliberate differences: a literal +Inf left of {@code ^} prints as {@code Inf}; labels in {@code on(...)}/{@code ignoring(...)}/{@code group_x(...)} that
  * are not legacy names are quoted (Prometheus prints them bare, which does not parse back).
  */
 public final class Printer {
   private Printer() {
+  }
+
+  /**
+   * What Prometheus' /api/v1/format_query returns ({@code Pretty(0)}): {@link #print} for queries up to
+   * 100 bytes, longer ones split over indented lines.
+   */
+  public static String pretty(Expr e) {
+    return new PrettyPrinter(PrettyPrinter.MAX_LINE).pretty(e, 0);
   }
 
   public static String print(Expr e) {
@@ -44,16 +52,7 @@ public final class Printer {
 
   private static void print(Expr e, StringBuilder sb) {
     if (e instanceof AggregateExpr a) {
-      sb.append(a.op().keyword());
-      if (a.without()) {
-        sb.append(" without (");
-        groupingLabels(a.grouping(), sb);
-        sb.append(") ");
-      } else if (!a.grouping().isEmpty()) {
-        sb.append(" by (");
-        groupingLabels(a.grouping(), sb);
-        sb.append(") ");
-      }
+      aggregateHead(a, sb);
       sb.append('(');
       if (a.param() != null) {
         print(a.param(), sb);
@@ -62,12 +61,15 @@ public final class Printer {
       print(a.expr(), sb);
       sb.append(')');
     } else if (e instanceof BinaryExpr b) {
-      print(b.lhs(), sb);
-      sb.append(' ').append(b.op().symbol());
-      if (b.returnBool()) {
-        sb.append(" bool");
+      if (b.op() == BinaryOp.POW && b.lhs() instanceof NumberLiteral n && n.value() == Double.POSITIVE_INFINITY) {
+        // "Inf ^ 2" parses to a literal +Inf on the left; Prometheus prints "+Inf ^ 2", which parses as
+        // +(Inf ^ 2). Printing the bare "Inf" keeps parse(print(e)) == e.
+        sb.append("Inf");
+      } else {
+        print(b.lhs(), sb);
       }
-      matching(b.matching(), sb);
+      sb.append(' ');
+      operator(b, sb);
       sb.append(' ');
       print(b.rhs(), sb);
     } else if (e instanceof Call c) {
@@ -113,6 +115,29 @@ public final class Printer {
       selectorBody(vs, sb);
       modifiers(vs.at(), vs.offsetMillis(), vs.offsetExpr(), sb);
     }
+  }
+
+  /** Prometheus' getAggOpStr(): {@code sum}, {@code sum by (job) }, {@code sum without () }. */
+  static void aggregateHead(AggregateExpr a, StringBuilder sb) {
+    sb.append(a.op().keyword());
+    if (a.without()) {
+      sb.append(" without (");
+      groupingLabels(a.grouping(), sb);
+      sb.append(") ");
+    } else if (!a.grouping().isEmpty()) {
+      sb.append(" by (");
+      groupingLabels(a.grouping(), sb);
+      sb.append(") ");
+    }
+  }
+
+  /** The operator with its bool and vector-matching modifiers, e.g. {@code / on (job) group_left ()}. */
+  static void operator(BinaryExpr b, StringBuilder sb) {
+    sb.append(b.op().symbol());
+    if (b.returnBool()) {
+      sb.append(" bool");
+    }
+    matching(b.matching(), sb);
   }
 
   private static void selectorBody(VectorSelector vs, StringBuilder sb) {

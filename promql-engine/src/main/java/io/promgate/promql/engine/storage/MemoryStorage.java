@@ -19,7 +19,8 @@ import java.util.TreeSet;
 
 /**
  * A simple in-memory float store for tests, the promqltest runner and benchmarks: series kept as sorted
- * primitive arrays, indexed by metric name. Not thread-safe for writes; reads after loading are safe.
+ * primitive arrays, indexed by metric name. Load first, then query: appends must not run concurrently with
+ * queries; concurrent queries are safe.
  */
 public final class MemoryStorage implements Queryable {
   private static final class Data {
@@ -100,8 +101,10 @@ public final class MemoryStorage implements Queryable {
 
   @Override
   public Querier querier(long mint, long maxt) {
-    for (Data d : series.values()) {
-      d.seal();
+    synchronized (this) {
+      for (Data d : series.values()) {
+        d.seal();
+      }
     }
     return new Querier() {
       @Override

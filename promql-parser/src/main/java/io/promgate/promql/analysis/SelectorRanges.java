@@ -1,0 +1,107 @@
+package io.promgate.promql.analysis;
+
+import io.promgate.promql.ast.AggregateExpr;
+import io.promgate.promql.ast.At;
+import io.promgate.promql.ast.BinaryExpr;
+import io.promgate.promql.ast.Call;
+import io.promgate.promql.ast.Expr;
+import io.promgate.promql.ast.MatrixSelector;
+import io.promgate.promql.ast.ParenExpr;
+import io.promgate.promql.ast.SubqueryExpr;
+import io.promgate.promql.ast.UnaryExpr;
+import io.promgate.promql.ast.VectorSelector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The absolute time range of raw data each selector of a query reads, mirroring Prometheus'
+ * getTimeRangesForSelector / FindMinMaxTime (promql/engine.go, v3.5):
+ * <ul>
+ *   <li>start from the query's [start, end]; enclosing subqueries add their offsets and ranges (an
+ *       {@code @} on a subquery pins the time and resets what outer subqueries added);</li>
+ *   <li>a selector's own {@code @} overrides all that; {@code @ start()}/{@code end()} resolve to the
+ *       query's start/end, as Prometheus' PreprocessExpr does;</li>
+ *   <li>an instant selector looks back {@code lookback - 1} ms, a range selector {@code range - 1} ms
+ *       (the windows are left-open);</li>
+ *   <li>the selector's own offset shifts both ends.</li>
+ * </ul>
+ * Subquery step alignment only ever moves evaluation later, so it is (like upstream) not modelled.
+ */
+public final class SelectorRanges {
+  private SelectorRanges() {
+  }
+
+  public static List<SelectorRange> of(Expr expr, long startMs, long endMs, long lookbackMs) {
+    List<SelectorRange> out = new ArrayList<>();
+    walk(expr, new Context(startMs, endMs, lookbackMs, 0, 0, null), out);
+    return out;
+  }
+
+  /** [min, max] over all selectors, or [0, 0] when the query selects nothing (as FindMinMaxTime). */
+  public static long[] minMax(Expr expr, long startMs, long endMs, long lookbackMs) {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (SelectorRange r : of(expr, startMs, endMs, lookbackMs)) {
+      min = Math.min(min, r.minTime());
+      max = Math.max(max, r.maxTime());
+    }
+    return max == Long.MIN_VALUE ? new long[] {0, 0} : new long[] {min, max};
+  }
+
+  /** What the enclosing subqueries contribute. */
+  private record Context(long start, long end, long lookback, long subqOffset, long subqRange, Long subqAt) {
+    Context enter(SubqueryExpr s) {
+      if (s.at() != null) {
+        return new Context(start, end, lookback, s.offsetMillis(), s.rangeMillis(), s.at().resolve(start, end));
+      }
+      return new Context(start, end, lookback, subqOffset + s.offsetMillis(), subqRange + s.rangeMillis(), subqAt);
+    }
+  }
+
+  private static void walk(Expr e, Context ctx, List<SelectorRange> out) {
+    if (e instanceof VectorSelector vs) {
+      out.add(range(vs, 0, ctx));
+    } else if (e instanceof MatrixSelector m) {
+      out.add(range(m.selector(), m.rangeMillis(), ctx));
+    } else if (e instanceof SubqueryExpr s) {
+      walk(s.expr(), ctx.enter(s), out);
+    } else if (e instanceof AggregateExpr a) {
+      if (a.param() != null) {
+        walk(a.param(), ctx, out);
+      }
+      walk(a.expr(), ctx, out);
+    } else if (e instanceof BinaryExpr b) {
+      walk(b.lhs(), ctx, out);
+      walk(b.rhs(), ctx, out);
+    } else if (e instanceof Call c) {
+      for (Expr a : c.args()) {
+        walk(a, ctx, out);
+      }
+    } else if (e instanceof ParenExpr p) {
+      walk(p.expr(), ctx, out);
+    } else if (e instanceof UnaryExpr u) {
+      walk(u.expr(), ctx, out);
+    }
+  }
+
+  private static SelectorRange range(VectorSelector vs, long rangeMillis, Context ctx) {
+    long start = ctx.start;
+    long end = ctx.end;
+    if (ctx.subqAt != null) {
+      start = ctx.subqAt;
+      end = ctx.subqAt;
+    }
+    At at = vs.at();
+    if (at != null) {
+      start = at.resolve(ctx.start, ctx.end);
+      end = start;
+    } else {
+      start = start - ctx.subqOffset - ctx.subqRange;
+      end -= ctx.subqOffset;
+    }
+    start -= (rangeMillis == 0 ? ctx.lookback : rangeMillis) - 1;
+    start -= vs.offsetMillis();
+    end -= vs.offsetMillis();
+    return new SelectorRange(vs, start, end, rangeMillis);
+  }
+}
