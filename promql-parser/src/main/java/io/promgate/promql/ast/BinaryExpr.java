@@ -8,8 +8,12 @@ package io.promgate.promql.ast;
  */
 public record BinaryExpr(BinaryOp op, Expr lhs, Expr rhs, VectorMatching matching, boolean returnBool,
     PositionRange position) implements Expr {
+  /**
+   * Scalar only when both sides are. The right side is asked first: in a long left-nested chain
+   * ("a or b or c ...") it is usually a leaf, so this stays O(1) instead of walking the whole chain.
+   */
   @Override
   public ExprType type() {
-    return lhs.type() == ExprType.SCALAR && rhs.type() == ExprType.SCALAR ? ExprType.SCALAR : ExprType.VECTOR;
+    return rhs.type() == ExprType.SCALAR && lhs.type() == ExprType.SCALAR ? ExprType.SCALAR : ExprType.VECTOR;
   }
 }

@@ -50,14 +50,11 @@ final class GoStrings {
           if (v > 255) {
             throw new EscapeException("escape sequence is an invalid Unicode code point");
           }
-          // Go strings are bytes: \ooo and \xhh are single bytes. We keep them as the Latin-1 char, which
-          // round-trips for ASCII (the only case that matters for label values in practice).
-          sb.append((char) v);
-          i += 2;
+          i = appendBytes(body, i + 2, v, sb);
         }
         case 'x' -> {
-          sb.append((char) digits(body, i, 2, 16));
-          i += 2;
+          int v = digits(body, i, 2, 16);
+          i = appendBytes(body, i + 2, v, sb);
         }
         case 'u', 'U' -> {
           int n = e == 'u' ? 4 : 8;
@@ -78,6 +75,37 @@ final class GoStrings {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * \ooo and \xhh are bytes in Go. A run of them is decoded as UTF-8 ("\xc3\xa9" is "é"); bytes that
+   * are not valid UTF-8 become U+FFFD, since a Java string cannot hold them (Prometheus keeps the raw
+   * byte and later rejects such a label name as invalid UTF-8).
+   *
+   * @return the index after the run
+   */
+  private static int appendBytes(String body, int next, int first, StringBuilder sb) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.write(first);
+    int i = next;
+    while (i + 1 < body.length() && body.charAt(i) == '\\') {
+      char e = body.charAt(i + 1);
+      if (e == 'x') {
+        bytes.write(digits(body, i + 2, 2, 16));
+        i += 4;
+      } else if (e >= '0' && e <= '7') {
+        int v = digits(body, i + 1, 3, 8);
+        if (v > 255) {
+          throw new EscapeException("escape sequence is an invalid Unicode code point");
+        }
+        bytes.write(v);
+        i += 4;
+      } else {
+        break;
+      }
+    }
+    sb.append(new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+    return i;
   }
 
   private static int digits(String s, int from, int n, int base) {

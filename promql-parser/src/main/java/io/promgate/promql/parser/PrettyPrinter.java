@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * Prometheus' {@code Pretty(0)} (promql/parser/prettier.go), what /api/v1/format_query returns: a node
  * whose one-line form exceeds 100 bytes is split over lines, children indented by two spaces. Quirks
  * kept on purpose: a short subquery is not indented, and a split binary expression starts with its
- * left operand's own indentation.
+ * left operand's own indentation. Output goes into one buffer (Prometheus concatenates strings at every
+ * level, which is cubic on deeply nested input).
  */
 final class PrettyPrinter {
   static final int MAX_LINE = 100;
@@ -24,56 +25,83 @@ final class PrettyPrinter {
   }
 
   String pretty(Expr e, int level) {
-    if (e instanceof AggregateExpr a) {
-      if (!needsSplit(a)) {
-        return indent(level) + Printer.print(a);
+    StringBuilder sb = new StringBuilder(128);
+    pretty(e, level, sb);
+    return sb.toString();
+  }
+
+  private void pretty(Expr e, int level, StringBuilder sb) {
+    if (e instanceof SubqueryExpr s) {
+      String whole = Printer.printDirect(s);
+      if (!needsSplit(whole)) {
+        sb.append(whole);
+        return;
       }
-      StringBuilder sb = new StringBuilder(indent(level));
+      pretty(s.expr(), level, sb);
+      sb.append(whole, Printer.printDirect(s.expr()).length(), whole.length());
+      return;
+    }
+    if (e instanceof UnaryExpr u) {
+      indent(level, sb);
+      sb.append(u.negative() ? '-' : '+').append(pretty(u.expr(), level).strip());
+      return;
+    }
+    boolean splittable = e instanceof AggregateExpr || e instanceof BinaryExpr || e instanceof ParenExpr
+        || (e instanceof Call c && !c.args().isEmpty());
+    String oneLine = Printer.printDirect(e);
+    if (!splittable || !needsSplit(oneLine)) {
+      indent(level, sb);
+      sb.append(oneLine);
+      return;
+    }
+    if (e instanceof AggregateExpr a) {
+      indent(level, sb);
       Printer.aggregateHead(a, sb);
       sb.append("(\n");
       if (a.param() != null) {
-        sb.append(pretty(a.param(), level + 1)).append(",\n");
+        pretty(a.param(), level + 1, sb);
+        sb.append(",\n");
       }
-      return sb.append(pretty(a.expr(), level + 1)).append('\n').append(indent(level)).append(')').toString();
+      pretty(a.expr(), level + 1, sb);
+      sb.append('\n');
+      indent(level, sb);
+      sb.append(')');
     } else if (e instanceof BinaryExpr b) {
-      if (!needsSplit(b)) {
-        return indent(level) + Printer.print(b);
-      }
-      StringBuilder op = new StringBuilder();
-      Printer.operator(b, op);
-      return pretty(b.lhs(), level + 1) + "\n" + indent(level) + op + "\n" + pretty(b.rhs(), level + 1);
+      pretty(b.lhs(), level + 1, sb);
+      sb.append('\n');
+      indent(level, sb);
+      Printer.operator(b, sb);
+      sb.append('\n');
+      pretty(b.rhs(), level + 1, sb);
     } else if (e instanceof Call c) {
-      if (!needsSplit(c) || c.args().isEmpty()) {
-        return indent(level) + Printer.print(c);
-      }
-      StringBuilder sb = new StringBuilder(indent(level)).append(c.function().name()).append("(\n");
+      indent(level, sb);
+      sb.append(c.function().name()).append("(\n");
       for (int i = 0; i < c.args().size(); i++) {
-        sb.append(pretty(c.args().get(i), level + 1)).append(i + 1 < c.args().size() ? ",\n" : "");
+        pretty(c.args().get(i), level + 1, sb);
+        sb.append(i + 1 < c.args().size() ? ",\n" : "");
       }
-      return sb.append('\n').append(indent(level)).append(')').toString();
+      sb.append('\n');
+      indent(level, sb);
+      sb.append(')');
     } else if (e instanceof ParenExpr p) {
-      if (!needsSplit(p)) {
-        return indent(level) + Printer.print(p);
-      }
-      return indent(level) + "(\n" + pretty(p.expr(), level + 1) + "\n" + indent(level) + ")";
-    } else if (e instanceof SubqueryExpr s) {
-      if (!needsSplit(s)) {
-        return Printer.print(s);
-      }
-      String whole = Printer.print(s);
-      String inner = Printer.print(s.expr());
-      return pretty(s.expr(), level) + whole.substring(inner.length());
-    } else if (e instanceof UnaryExpr u) {
-      return indent(level) + (u.negative() ? "-" : "+") + pretty(u.expr(), level).strip();
+      indent(level, sb);
+      sb.append("(\n");
+      pretty(p.expr(), level + 1, sb);
+      sb.append('\n');
+      indent(level, sb);
+      sb.append(')');
     }
-    return indent(level) + Printer.print(e);
   }
 
-  private boolean needsSplit(Expr e) {
-    return Printer.print(e).getBytes(StandardCharsets.UTF_8).length > maxLine;
+  private boolean needsSplit(String oneLine) {
+    // Prometheus compares len(String()), i.e. UTF-8 bytes; only non-ASCII text needs the encoding.
+    return oneLine.length() > maxLine
+        || (oneLine.length() * 3 > maxLine && oneLine.getBytes(StandardCharsets.UTF_8).length > maxLine);
   }
 
-  private static String indent(int n) {
-    return "  ".repeat(n);
+  private static void indent(int n, StringBuilder sb) {
+    for (int i = 0; i < n; i++) {
+      sb.append("  ");
+    }
   }
 }

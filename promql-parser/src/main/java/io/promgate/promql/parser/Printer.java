@@ -41,10 +41,15 @@ public final class Printer {
    * 100 bytes, longer ones split over indented lines.
    */
   public static String pretty(Expr e) {
-    return new PrettyPrinter(PrettyPrinter.MAX_LINE).pretty(e, 0);
+    return DeepStack.run(() -> new PrettyPrinter(PrettyPrinter.MAX_LINE).pretty(e, 0));
   }
 
   public static String print(Expr e) {
+    return DeepStack.run(() -> printDirect(e));
+  }
+
+  /** print() without the deep-stack fallback, for callers already inside one. */
+  static String printDirect(Expr e) {
     StringBuilder sb = new StringBuilder(64);
     print(e, sb);
     return sb.toString();

@@ -33,8 +33,10 @@ public final class PromQLParser {
 
   /** Parses and type-checks an expression. */
   public static Expr parse(String query) {
-    Source src = new Source(query);
-    return run(src, p -> p.query(), tree -> TypeChecker.check(new AstBuilder(src).visit(tree), src));
+    return DeepStack.run(() -> {
+      Source src = new Source(query);
+      return run(src, p -> p.query(), tree -> TypeChecker.check(new AstBuilder(src).visit(tree), src));
+    });
   }
 
   /**
@@ -74,11 +76,11 @@ public final class PromQLParser {
       if (lexical != null) {
         // Prometheus' lexer ends the token stream at its first error.
         int cut = 0;
-        while (cut < tokens.size() && src.start(tokens.get(cut)) < lexical.position) {
+        while (cut < tokens.size() && src.start(tokens.get(cut)) < lexical.cut) {
           cut++;
         }
         tokens = new ArrayList<>(tokens.subList(0, cut));
-        tokens.add(eof(lexical.position, lexer));
+        tokens.add(eof(lexical.cut, lexer));
       }
       if (tokens.size() == 1 && lexical == null) {
         throw new QueryError(0, "no expression found in input");
@@ -87,7 +89,7 @@ public final class PromQLParser {
       try {
         tree = parseTree(tokens, rule, src, true);
       } catch (QueryError syntax) {
-        if (lexical != null && syntax.position >= lexical.position) {
+        if (lexical != null && syntax.position >= lexical.cut) {
           throw lexical;
         }
         throw syntax;
@@ -98,9 +100,9 @@ public final class PromQLParser {
       return build.apply(tree);
     } catch (QueryError e) {
       throw QueryError.toParseException(src.text, e.position, e.getMessage());
-    } catch (ParseException e) {
-      throw e;
-    } catch (RuntimeException | StackOverflowError e) {
+    } catch (ParseException | StackOverflowError e) {
+      throw e; // DeepStack retries a stack overflow with a bigger stack
+    } catch (RuntimeException e) {
       // Never let an internal failure escape as anything but a parse error.
       throw QueryError.toParseException(src.text, 0, "unexpected error: " + e);
     }

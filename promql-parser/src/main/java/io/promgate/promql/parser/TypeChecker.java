@@ -17,7 +17,9 @@ import io.promgate.promql.ast.UnaryExpr;
 import io.promgate.promql.ast.VectorMatching;
 import io.promgate.promql.ast.VectorSelector;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Prometheus' checkAST (promql/parser/parse.go): the type rules and their messages, in the same order,
@@ -27,9 +29,25 @@ import java.util.List;
  */
 final class TypeChecker {
   private final Source src;
+  /**
+   * Types of checked operator nodes. Expr.type() of a binary expression asks both operands, so on a
+   * chain of thousands of operators (generated "a or b or c ...") asking it at every level would be
+   * quadratic; here each node's type is computed once, from its operands' cached types.
+   */
+  private final Map<Expr, ExprType> types = new IdentityHashMap<>();
 
   private TypeChecker(Source src) {
     this.src = src;
+  }
+
+  private ExprType typeOf(Expr e) {
+    ExprType t = types.get(e);
+    return t != null ? t : e.type();
+  }
+
+  private Expr typed(Expr e, ExprType t) {
+    types.put(e, t);
+    return e;
   }
 
   static Expr check(Expr e, Source src) {
@@ -38,9 +56,9 @@ final class TypeChecker {
 
   private Expr expectType(Expr e, ExprType want, String context) {
     Expr checked = check(e, false);
-    if (checked.type() != want) {
+    if (typeOf(checked) != want) {
       throw new QueryError(e.position().start(), "expected type " + want.promName() + " in " + context + ", got "
-          + checked.type().promName());
+          + typeOf(checked).promName());
     }
     return checked;
   }
@@ -62,21 +80,22 @@ final class TypeChecker {
     } else if (e instanceof Call c) {
       return checkCall(c);
     } else if (e instanceof ParenExpr p) {
-      return new ParenExpr(check(p.expr(), false), p.position());
+      Expr inner = check(p.expr(), false);
+      return typed(new ParenExpr(inner, p.position()), typeOf(inner));
     } else if (e instanceof UnaryExpr u) {
       Expr inner = check(u.expr(), false);
-      ExprType t = inner.type();
+      ExprType t = typeOf(inner);
       if (t != ExprType.SCALAR && t != ExprType.VECTOR) {
         throw new QueryError(u.position().start(),
             "unary expression only allowed on expressions of type scalar or instant vector, got "
                 + GoStrings.quote(t.promName()));
       }
-      return new UnaryExpr(u.negative(), inner, u.position());
+      return typed(new UnaryExpr(u.negative(), inner, u.position()), t);
     } else if (e instanceof SubqueryExpr s) {
       Expr inner = check(s.expr(), false);
-      if (inner.type() != ExprType.VECTOR) {
+      if (typeOf(inner) != ExprType.VECTOR) {
         throw new QueryError(s.position().start(),
-            "subquery is only allowed on instant vector, got " + goValueType(inner.type()) + " instead");
+            "subquery is only allowed on instant vector, got " + goValueType(typeOf(inner)) + " instead");
       }
       return new SubqueryExpr(inner, s.rangeMillis(), s.rangeExpr(), s.stepMillis(), s.stepExpr(), s.offsetMillis(),
           s.offsetExpr(), s.at(), s.position());
@@ -125,8 +144,8 @@ final class TypeChecker {
   private Expr checkBinary(BinaryExpr n) {
     Expr lhs = check(n.lhs(), false);
     Expr rhs = check(n.rhs(), false);
-    ExprType lt = lhs.type();
-    ExprType rt = rhs.type();
+    ExprType lt = typeOf(lhs);
+    ExprType rt = typeOf(rhs);
     BinaryOp op = n.op();
     VectorMatching vm = n.matching();
     if (n.returnBool() && !op.isComparison()) {
@@ -166,7 +185,8 @@ final class TypeChecker {
       throw new QueryError(n.position().start(),
           "set operator " + GoStrings.quote(op.symbol()) + " not allowed in binary scalar expression");
     }
-    return new BinaryExpr(op, lhs, rhs, vm, n.returnBool(), n.position());
+    ExprType t = lt == ExprType.SCALAR && rt == ExprType.SCALAR ? ExprType.SCALAR : ExprType.VECTOR;
+    return typed(new BinaryExpr(op, lhs, rhs, vm, n.returnBool(), n.position()), t);
   }
 
   /** parse.go opRange(): the operator's start, found by skipping spaces after the left operand. */
@@ -200,9 +220,9 @@ final class TypeChecker {
     boolean infoLabels = false;
     if (fn.name().equals("info") && got > 1) {
       Expr a1 = n.args().get(1);
-      if (a1.type() != ExprType.VECTOR) {
+      if (typeOf(a1) != ExprType.VECTOR) {
         throw new QueryError(n.position().start(), "expected type instant vector in call to function " + name + ", got "
-            + a1.type().promName());
+            + typeOf(a1).promName());
       }
       if (a1 instanceof VectorSelector vs && vs.name() != null) {
         throw new QueryError(a1.position().start(), "expected label selectors only, got vector selector instead");
@@ -221,9 +241,9 @@ final class TypeChecker {
         ti = nargs - 1;
       }
       Expr checked = check(arg, infoLabels && i == 1);
-      if (checked.type() != fn.argTypes().get(ti)) {
+      if (typeOf(checked) != fn.argTypes().get(ti)) {
         throw new QueryError(arg.position().start(), "expected type " + fn.argTypes().get(ti).promName()
-            + " in call to function " + name + ", got " + checked.type().promName());
+            + " in call to function " + name + ", got " + typeOf(checked).promName());
       }
       args.add(checked);
     }

@@ -46,7 +46,7 @@ class ParseErrorsTest {
     assertThat(fail("foo ~ bar").getMessage()).isEqualTo("1:5: parse error: unexpected character: '~'");
     assertThat(fail("foo[5m x]").getMessage())
         .isEqualTo("1:8: parse error: unexpected character in duration expression: 'x'");
-    assertThat(fail("rate(foo[5m]))").getMessage()).isEqualTo("1:14: parse error: unexpected right parenthesis ')'");
+    assertThat(fail("rate(foo[5m]))").getMessage()).isEqualTo("1:15: parse error: unexpected right parenthesis ')'");
     assertThat(fail("foo =~ bar").getMessage()).isEqualTo("1:5: parse error: unexpected character after '=': '~'");
   }
 
@@ -63,6 +63,15 @@ class ParseErrorsTest {
     assertThat(fail("foo offset bar").detail()).isEqualTo("unexpected identifier \"bar\" in offset, expected number or duration");
     assertThat(fail("foo @ bar").detail()).isEqualTo("unexpected identifier \"bar\" in @, expected timestamp");
     assertThat(fail("foo[5m:1m:1m]").detail()).isEqualTo("unexpected \":\" in subquery selector, expected \"]\"");
+  }
+
+  @Test
+  void positionsOfAstNodesPrintAsPrometheusDoes() {
+    String q = "sum(\n  rate(\"é\"=~\"x\"}[5m]))";
+    assertThat(Positions.lineColumn(q, q.indexOf("rate"))).isEqualTo("2:3");
+    assertThat(Positions.lineColumn("é + foo", 4)).isEqualTo("1:6");
+    assertThat(Positions.lineColumn("", 0)).isEqualTo("unknown position");
+    assertThat(Positions.lineColumn("foo", 9)).isEqualTo("invalid position");
   }
 
   @Test

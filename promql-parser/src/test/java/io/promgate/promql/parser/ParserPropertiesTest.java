@@ -27,7 +27,7 @@ class ParserPropertiesTest {
     corpus = TestData.read("prometheus-valid.txt").stream().map(f -> f[0]).toList();
   }
 
-  @Property(tries = 1500)
+  @Property(tries = 1000)
   void printedAstsParseBackToThemselves(@ForAll long seed) {
     AstGenerator gen = new AstGenerator(seed);
     Expr ast = gen.any(new Random(seed).nextInt(5));
@@ -42,12 +42,12 @@ class ParserPropertiesTest {
     assertThat(Printer.print(parsed)).isEqualTo(printed);
   }
 
-  @Property(tries = 1500)
+  @Property(tries = 1000)
   void randomTextOnlyEverFailsWithParseException(@ForAll("promqlish") String text) {
     parseWithinBudget(text);
   }
 
-  @Property(tries = 1500)
+  @Property(tries = 1000)
   void mutatedQueriesOnlyEverFailWithParseException(@ForAll long seed) {
     Random r = new Random(seed);
     StringBuilder q = new StringBuilder(corpus.get(r.nextInt(corpus.size())));
