@@ -57,6 +57,7 @@ final class SeriesProducer implements AutoCloseable {
     List<SeriesResponse> frames = new ArrayList<>();
     List<Series> batch = new ArrayList<>();
     int bytes = 0;
+    int batchBytes = 0;
     while (bytes < maxBytes && !heads.isEmpty() && (limit <= 0 || sent < limit)) {
       TenantCursor c = heads.poll();
       ServedSeries s = c.poll();
@@ -68,7 +69,10 @@ final class SeriesProducer implements AutoCloseable {
         bytes += frame.getSerializedSize();
         if (batchSize > 1) {
           batch.add(frame);
-          if (batch.size() == batchSize) {
+          batchBytes += frame.getSerializedSize();
+          // Batches are bounded by bytes as well as count, so a batch never exceeds a client's message limit.
+          if (batch.size() == batchSize || batchBytes >= MAX_FRAME_BYTES) {
+            batchBytes = 0;
             frames.add(SeriesResponse.newBuilder().setBatch(SeriesBatch.newBuilder().addAllSeries(batch)).build());
             batch.clear();
           }

@@ -7,23 +7,21 @@ import io.promgate.model.SeriesSet;
 import io.promgate.model.StorageException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.grpc.client.GrpcClientRequest;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The blocking face of {@link StoreApiQueryable} for one time range. {@link #close()} cancels the calls still
- * running (the server sees the stream reset and stops reading its store).
+ * The blocking face of {@link StoreApiQueryable} for one time range, plus {@link #selectAsync} for callers
+ * that prefetch. {@link #close()} cancels the calls still running, async ones included (the server sees
+ * the stream reset and stops reading its store).
  */
-final class StoreApiQuerier implements Querier {
+public final class StoreApiQuerier implements Querier {
   private final StoreApiQueryable remote;
   private final long mint;
   private final long maxt;
-  private final Set<GrpcClientRequest<?, ?>> inflight = ConcurrentHashMap.newKeySet();
+  private final Cancellation inflight = new Cancellation();
 
   StoreApiQuerier(StoreApiQueryable remote, long mint, long maxt) {
     this.remote = remote;
@@ -33,25 +31,27 @@ final class StoreApiQuerier implements Querier {
 
   @Override
   public SeriesSet select(boolean sortSeries, SelectHints hints, List<LabelMatcher> matchers) {
-    return await(remote.selectAsync(mint, maxt, sortSeries, hints, matchers, inflight));
+    return await(selectAsync(sortSeries, hints, matchers));
+  }
+
+  /** Like {@link #select}, without blocking; cancelled by {@link #close()}. */
+  public Future<SeriesSet> selectAsync(boolean sortSeries, SelectHints hints, List<LabelMatcher> matchers) {
+    return inflight.guard(remote.selectAsync(mint, maxt, sortSeries, hints, matchers, inflight), remote.toString());
   }
 
   @Override
   public List<String> labelValues(String name, List<LabelMatcher> matchers) {
-    return await(remote.labelValuesAsync(mint, maxt, name, matchers));
+    return await(inflight.guard(remote.labelValuesAsync(mint, maxt, name, matchers, inflight), remote.toString()));
   }
 
   @Override
   public List<String> labelNames(List<LabelMatcher> matchers) {
-    return await(remote.labelNamesAsync(mint, maxt, matchers));
+    return await(inflight.guard(remote.labelNamesAsync(mint, maxt, matchers, inflight), remote.toString()));
   }
 
   @Override
   public void close() {
-    for (GrpcClientRequest<?, ?> call : inflight) {
-      call.cancel();
-    }
-    inflight.clear();
+    inflight.cancel(remote.toString());
   }
 
   private <T> T await(Future<T> future) {

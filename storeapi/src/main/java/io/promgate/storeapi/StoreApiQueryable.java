@@ -22,15 +22,16 @@ import io.promgate.storeapi.thanos.info.InfoResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +46,7 @@ import java.util.concurrent.TimeUnit;
  * would deadlock the very loop that must deliver the answer, so it is refused.
  */
 public final class StoreApiQueryable implements Queryable {
+  static final long MAX_MESSAGE_BYTES = 128L << 20;
   private final GrpcClient client;
   private final SocketAddress address;
   private final StoreApiClientConfig config;
@@ -58,16 +60,25 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   public static StoreApiQueryable create(Vertx vertx, StoreApiClientConfig config) {
+    // HTTP/2's default 64 KiB windows cap a stream at one window per round trip; Series answers are
+    // megabytes, so give each stream 1 MiB and the connection 16 MiB (grpc-go reaches similar sizes through
+    // its BDP estimation).
     HttpClientOptions http = new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_2)
-        .setHttp2ClearTextUpgrade(false);
+        .setHttp2ClearTextUpgrade(false)
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(1 << 20))
+        .setHttp2ConnectionWindowSize(16 << 20);
     if (config.tls()) {
       http.setSsl(true).setUseAlpn(true).setTrustAll(config.tlsInsecure()).setVerifyHost(!config.tlsInsecure());
       if (config.tlsCaPath() != null) {
         http.setTrustOptions(new PemTrustOptions().addCertPath(config.tlsCaPath()));
       }
     }
-    return new StoreApiQueryable(GrpcClient.client(vertx, http), config);
+    // Thanos stores send frames of up to ~1 MiB of chunks (and batches of them); Vert.x' 256 KiB default
+    // would reject those. The deadline is also enforced locally, so a silent server cannot hang a query.
+    GrpcClientOptions grpc = new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)
+        .setScheduleDeadlineAutomatically(true);
+    return new StoreApiQueryable(GrpcClient.client(vertx, grpc, http), config);
   }
 
   public StoreApiClientConfig config() {
@@ -75,7 +86,7 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   @Override
-  public Querier querier(long mint, long maxt) {
+  public StoreApiQuerier querier(long mint, long maxt) {
     return new StoreApiQuerier(this, mint, maxt);
   }
 
@@ -90,7 +101,7 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   Future<SeriesSet> selectAsync(long mint, long maxt, boolean sort, SelectHints hints, List<LabelMatcher> matchers,
-      Set<GrpcClientRequest<?, ?>> inflight) {
+      Cancellation inflight) {
     SelectHints h = hints == null ? SelectHints.ofRange(mint, maxt) : hints;
     QueryHints.Builder qh = QueryHints.newBuilder().setStepMillis(h.step())
         .setFunc(Func.newBuilder().setName(h.func()))
@@ -146,18 +157,27 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   public Future<List<String>> labelNamesAsync(long mint, long maxt, List<LabelMatcher> matchers) {
+    return labelNamesAsync(mint, maxt, matchers, null);
+  }
+
+  Future<List<String>> labelNamesAsync(long mint, long maxt, List<LabelMatcher> matchers, Cancellation inflight) {
     LabelNamesRequest req = LabelNamesRequest.newBuilder().setStart(mint).setEnd(maxt)
         .addAllMatchers(Protos.toProto(matchers)).setPartialResponseStrategy(PartialResponseStrategy.ABORT).build();
-    return unary(ThanosMethods.CLIENT_LABEL_NAMES, req, null).map(LabelNamesResponse::getNamesList);
+    return unary(ThanosMethods.CLIENT_LABEL_NAMES, req, inflight).map(LabelNamesResponse::getNamesList);
   }
 
   public Future<List<String>> labelValuesAsync(long mint, long maxt, String name, List<LabelMatcher> matchers) {
-    LabelValuesRequest req = LabelValuesRequest.newBuilder().setLabel(name).setStart(mint).setEnd(maxt)
-        .addAllMatchers(Protos.toProto(matchers)).setPartialResponseStrategy(PartialResponseStrategy.ABORT).build();
-    return unary(ThanosMethods.CLIENT_LABEL_VALUES, req, null).map(LabelValuesResponse::getValuesList);
+    return labelValuesAsync(mint, maxt, name, matchers, null);
   }
 
-  <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req req, Set<GrpcClientRequest<?, ?>> inflight) {
+  Future<List<String>> labelValuesAsync(long mint, long maxt, String name, List<LabelMatcher> matchers,
+      Cancellation inflight) {
+    LabelValuesRequest req = LabelValuesRequest.newBuilder().setLabel(name).setStart(mint).setEnd(maxt)
+        .addAllMatchers(Protos.toProto(matchers)).setPartialResponseStrategy(PartialResponseStrategy.ABORT).build();
+    return unary(ThanosMethods.CLIENT_LABEL_VALUES, req, inflight).map(LabelValuesResponse::getValuesList);
+  }
+
+  <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req req, Cancellation inflight) {
     return client.request(address, method).compose(call -> {
       prepare(call, inflight);
       return call.send(req).compose(resp -> resp.last().transform(ar -> {
@@ -171,19 +191,19 @@ public final class StoreApiQueryable implements Queryable {
         : new StorageException(name + ": " + e.getMessage(), e)));
   }
 
-  private void prepare(GrpcClientRequest<?, ?> call, Set<GrpcClientRequest<?, ?>> inflight) {
+  private void prepare(GrpcClientRequest<?, ?> call, Cancellation inflight) {
     if (config.tenant() != null) {
       call.headers().set(ThanosMethods.TENANT_HEADER, config.tenant());
     }
     call.timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
     if (inflight != null) {
-      inflight.add(call);
+      inflight.register(call);
     }
   }
 
-  private static void forget(GrpcClientRequest<?, ?> call, Set<GrpcClientRequest<?, ?>> inflight) {
+  private static void forget(GrpcClientRequest<?, ?> call, Cancellation inflight) {
     if (inflight != null) {
-      inflight.remove(call);
+      inflight.forget(call);
     }
   }
 

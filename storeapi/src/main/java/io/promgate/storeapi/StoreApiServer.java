@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
@@ -26,16 +27,15 @@ public final class StoreApiServer {
   static final int STEP_BYTES = 256 * 1024;
 
   private final HttpServer http;
-  private final StoreApiService service;
 
-  private StoreApiServer(HttpServer http, StoreApiService service) {
+  private StoreApiServer(HttpServer http) {
     this.http = http;
-    this.service = service;
   }
 
   public static Future<StoreApiServer> start(Vertx vertx, TenantQueryables stores, StoreApiServerConfig config) {
     StoreApiService service = new StoreApiService(stores, config);
-    GrpcServer grpc = GrpcServer.server(vertx);
+    // A client's grpc-timeout ends the call server-side too (the Series call then stops reading the store).
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(true));
     grpc.callHandler(ThanosMethods.SERVER_SERIES, req -> req.handler(msg -> series(req, msg, service)));
     grpc.callHandler(ThanosMethods.SERVER_LABEL_NAMES, req -> req.handler(msg ->
         unary(req.response(), () -> service.labelNames(req.headers().get(ThanosMethods.TENANT_HEADER), msg))));
@@ -50,7 +50,7 @@ public final class StoreApiServer {
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath()));
     }
     return vertx.createHttpServer(options).requestHandler(grpc).listen()
-        .map(http -> new StoreApiServer(http, service));
+        .map(StoreApiServer::new);
   }
 
   /** The bound port (useful when configured with 0). */
@@ -73,6 +73,9 @@ public final class StoreApiServer {
     SeriesCall call = new SeriesCall(Vertx.currentContext(), req.response());
     req.exceptionHandler(e -> call.cancel());
     req.response().exceptionHandler(e -> call.cancel());
+    if (req.deadline() != null) {
+      req.deadline().onSuccess(v -> call.cancel());
+    }
     String tenant = req.headers().get(ThanosMethods.TENANT_HEADER);
     call.start(() -> service.series(tenant, msg));
   }

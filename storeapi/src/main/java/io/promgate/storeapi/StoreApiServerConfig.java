@@ -65,6 +65,25 @@ public record StoreApiServerConfig(
       return this;
     }
 
+    /** {@code host:port} as in {@code server.grpc} / {@code --grpc-listen}; a bare {@code :port} binds all. */
+    public Builder listen(String address) {
+      int colon = address.lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("server.grpc must be host:port, got " + address);
+      }
+      String h = address.substring(0, colon);
+      if (h.startsWith("[") && h.endsWith("]")) {
+        h = h.substring(1, h.length() - 1);
+      }
+      try {
+        this.port = Integer.parseInt(address.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("server.grpc must be host:port, got " + address, e);
+      }
+      this.host = h.isEmpty() ? "0.0.0.0" : h;
+      return this;
+    }
+
     public Builder port(int port) {
       this.port = port;
       return this;

@@ -80,7 +80,7 @@ final class TenantCursor implements AutoCloseable {
 
   private ServedSeries serve(Series s) {
     Labels labels = TenantView.served(s.labels(), dropped, external);
-    return new ServedSeries(labels, skipChunks ? List.of() : ChunkEncoder.encode(s.iterator(), mint, maxt));
+    return new ServedSeries(labels, skipChunks ? List.of() : ChunkEncoder.chunks(s, mint, maxt));
   }
 
   /** The next series in served order without consuming it, or null at the end. */

@@ -40,10 +40,28 @@ record TenantView(String tenant, Queryable store, Labels externalLabels) {
    * labels, which win on a name clash (Thanos' {@code ExtendSortedLabels}).
    */
   static Labels served(Labels series, Collection<String> dropped, Labels external) {
-    Labels own = series.without(dropped);
+    Labels own = dropped.isEmpty() ? series : series.without(dropped);
     if (external.isEmpty()) {
       return own;
     }
-    return own.toBuilder().setAll(external).build();
+    // A merge of two sorted label lists: runs once per streamed series, so no maps or builders.
+    String[] out = new String[2 * (own.size() + external.size())];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < own.size() || j < external.size()) {
+      int c = i == own.size() ? 1 : j == external.size() ? -1 : own.name(i).compareTo(external.name(j));
+      if (c < 0) {
+        out[k++] = own.name(i);
+        out[k++] = own.value(i++);
+      } else {
+        out[k++] = external.name(j);
+        out[k++] = external.value(j++);
+        if (c == 0) {
+          i++; // the external label wins
+        }
+      }
+    }
+    return Labels.fromSortedPairs(k == out.length ? out : java.util.Arrays.copyOf(out, k));
   }
 }

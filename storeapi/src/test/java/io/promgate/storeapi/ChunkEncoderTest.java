@@ -44,4 +44,31 @@ class ChunkEncoderTest {
         .isEqualTo(XorChunk.encode(new long[] {20, 30, 40}, new double[] {2, 3, 4}).bytes());
     assertThat(ChunkEncoder.encode(new InMemoryTenants.ArrayIterator(ts, vs), 60, 70)).isEmpty();
   }
+
+  @Test
+  void chunkedSeriesArePassedOnByteForByteAndWhole() {
+    XorChunk first = XorChunk.encode(new long[] {10, 20, 30}, new double[] {1, 2, 3});
+    XorChunk second = XorChunk.encode(new long[] {40, 50}, new double[] {4, 5});
+    XorChunk outside = XorChunk.encode(new long[] {90}, new double[] {9});
+    io.promgate.model.chunk.ChunkedSeries series = new io.promgate.model.chunk.ChunkedSeries() {
+      @Override
+      public List<XorChunk> chunks(long mint, long maxt) {
+        return List.of(first, second, outside);
+      }
+
+      @Override
+      public io.promgate.model.Labels labels() {
+        return io.promgate.model.Labels.of("__name__", "x");
+      }
+
+      @Override
+      public io.promgate.model.SampleIterator iterator() {
+        throw new AssertionError("must not decode a chunked series");
+      }
+    };
+    List<AggrChunk> got = ChunkEncoder.chunks(series, 25, 45);
+    assertThat(got).extracting(c -> c.getRaw().getData().toByteArray())
+        .containsExactly(first.bytes(), second.bytes());
+    assertThat(got).extracting(AggrChunk::getMinTime).containsExactly(10L, 40L);
+  }
 }

@@ -30,6 +30,8 @@ final class InMemoryTenants implements TenantQueryables {
   }
 
   private final Map<String, TreeMap<Labels, Stored>> tenants = new ConcurrentHashMap<>();
+  /** Warnings each select of a tenant reports (partial data), by tenant. */
+  final Map<String, List<String>> warnings = new ConcurrentHashMap<>();
   /** Queriers opened and not yet closed, to check that the server releases them. */
   final AtomicInteger openQueriers = new AtomicInteger();
 
@@ -57,7 +59,7 @@ final class InMemoryTenants implements TenantQueryables {
   public Queryable forTenant(String tenant) {
     return (mint, maxt) -> {
       openQueriers.incrementAndGet();
-      return new MemQuerier(all(tenant), mint, maxt);
+      return new MemQuerier(all(tenant), mint, maxt, warnings.getOrDefault(tenant, List.of()));
     };
   }
 
@@ -81,10 +83,12 @@ final class InMemoryTenants implements TenantQueryables {
     private final List<Stored> series;
     private final long mint;
     private final long maxt;
+    private final List<String> warnings;
     private boolean closed;
 
-    MemQuerier(List<Stored> series, long mint, long maxt) {
+    MemQuerier(List<Stored> series, long mint, long maxt, List<String> warnings) {
       this.series = series;
+      this.warnings = warnings;
       this.mint = mint;
       this.maxt = maxt;
     }
@@ -102,7 +106,7 @@ final class InMemoryTenants implements TenantQueryables {
 
     @Override
     public SeriesSet select(boolean sortSeries, SelectHints hints, List<LabelMatcher> matchers) {
-      return SeriesSets.of(matching(matchers));
+      return SeriesSets.of(matching(matchers), warnings);
     }
 
     @Override

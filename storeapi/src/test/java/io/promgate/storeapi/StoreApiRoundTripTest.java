@@ -53,6 +53,8 @@ class StoreApiRoundTripTest {
     store.add("a", Labels.of("__name__", "stale"), new long[] {T0, T0 + 15_000},
         new double[] {1.5, StaleNaN.VALUE});
     store.addSeries("b", Labels.of("__name__", "secret_b", "only_b", "yes"), T0, 10);
+    store.addSeries("warned", Labels.of("__name__", "partial"), T0, 10);
+    store.warnings.put("warned", List.of("block 01H... unavailable, data may be missing"));
     server = get(StoreApiServer.start(vertx, store,
         StoreApiServerConfig.builder().host("127.0.0.1").port(0).externalLabels(EXT).defaultTenant("a").build()));
     client = StoreApiQueryable.create(vertx, StoreApiClientConfig.plaintext("127.0.0.1", server.port()));
@@ -260,5 +262,40 @@ class StoreApiRoundTripTest {
       assertThat(flatten(f2.result())).hasSize(7);
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void closingTheQuerierFailsItsPendingCallsAndLaterOnes() {
+    StoreApiQuerier q = client.querier(0, Long.MAX_VALUE);
+    var f = q.selectAsync(true, null, List.of(LabelMatcher.of(Type.RE, "__name__", ".+")));
+    q.close();
+    // Closed before the connection could even answer: the future fails at once instead of hanging.
+    assertThatThrownBy(() -> f.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StorageException.class).hasMessageContaining("cancelled");
+    assertThatThrownBy(() -> q.labelNames(List.of())).isInstanceOf(StorageException.class)
+        .hasMessageContaining("cancelled");
+    // The server released whatever the reset call had opened.
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (store.openQueriers.get() != 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(store.openQueriers.get()).isZero();
+  }
+
+  @Test
+  void storeWarningsBecomeSeriesSetWarnings() {
+    StoreApiQueryable warned = StoreApiQueryable.create(vertx,
+        StoreApiClientConfig.plaintext("127.0.0.1", server.port()).withTenant("warned"));
+    try (Querier q = warned.querier(0, Long.MAX_VALUE)) {
+      var set = q.select(true, SelectHints.ofRange(0, Long.MAX_VALUE), List.of(LabelMatcher.eq("__name__", "partial")));
+      assertThat(flatten(set)).hasSize(1);
+      assertThat(set.warnings()).containsExactly("block 01H... unavailable, data may be missing");
+    } finally {
+      get(warned.close());
+    }
+    try (Querier q = client.querier(0, Long.MAX_VALUE)) {
+      assertThat(q.select(true, SelectHints.ofRange(0, Long.MAX_VALUE), List.of(LabelMatcher.eq("__name__", "up")))
+          .warnings()).isEmpty();
+    }
   }
 }

@@ -22,8 +22,12 @@ final class StoreApiTestSupport {
   }
 
   static <T> T get(Future<T> f) {
+    return get(f, 20);
+  }
+
+  static <T> T get(Future<T> f, int seconds) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError(e);
     }
