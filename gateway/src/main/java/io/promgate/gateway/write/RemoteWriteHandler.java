@@ -8,7 +8,9 @@ import io.promgate.tsdb.Storage;
 import io.promgate.tsdb.StorageUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -72,6 +74,52 @@ public final class RemoteWriteHandler {
         .recover(err -> Future.succeededFuture(failure(tenant, err)));
   }
 
+  /**
+   * Serves a raw request whose body has not been read yet (no BodyHandler in front): reads the body with a
+   * size cap, handles it and writes the answer. The cap on the compressed body is snappy's worst case for
+   * the decoded limit, so nothing acceptable is cut off and a huge body is refused (413) without buffering
+   * it. Completes when the response is written.
+   */
+  public Future<Void> serve(String tenant, HttpServerRequest req) {
+    long max = maxCompressedBytes(options.maxDecodedBytes());
+    String length = req.getHeader("Content-Length");
+    if (length != null && length.chars().allMatch(Character::isDigit) && !length.isEmpty()
+        && Long.parseLong(length) > max) {
+      return respond(req, WriteResult.error(413, "request body of " + length + " bytes exceeds the limit of "
+          + max + " bytes"));
+    }
+    Promise<Buffer> body = Promise.promise();
+    Buffer acc = Buffer.buffer();
+    boolean[] tooLarge = {false};
+    req.handler(chunk -> {
+      if (!tooLarge[0] && acc.length() + chunk.length() <= max) {
+        acc.appendBuffer(chunk);
+      } else {
+        tooLarge[0] = true;
+      }
+    });
+    req.exceptionHandler(body::tryFail);
+    req.endHandler(v -> body.tryComplete(acc));
+    return body.future()
+        .compose(b -> tooLarge[0]
+            ? Future.succeededFuture(WriteResult.error(413, "request body exceeds the limit of " + max + " bytes"))
+            : handle(tenant, req.getHeader("Content-Type"), req.getHeader("Content-Encoding"), b))
+        .compose(r -> respond(req, r));
+  }
+
+  /** Snappy's bound for compressing {@code decoded} bytes ({@code 32 + n + n/6}). */
+  static long maxCompressedBytes(long decoded) {
+    return 32 + decoded + decoded / 6;
+  }
+
+  private static Future<Void> respond(HttpServerRequest req, WriteResult r) {
+    if (r.status() == 204) {
+      return req.response().setStatusCode(204).end();
+    }
+    return req.response().setStatusCode(r.status()).putHeader("Content-Type", WriteResult.CONTENT_TYPE)
+        .end(r.message());
+  }
+
   /** 415 for anything but remote write 1.0 with snappy; null when acceptable. */
   static WriteResult negotiate(String contentType, String contentEncoding) {
     if (contentType != null && !contentType.isBlank()) {
@@ -107,10 +155,12 @@ public final class RemoteWriteHandler {
   private Future<WriteResult> decodeAndAppend(String tenant, byte[] compressed) throws IOException {
     byte[] raw;
     try {
-      if (!Snappy.isValidCompressedBuffer(compressed)) {
-        return Future.succeededFuture(WriteResult.error(400, "snappy: corrupt input"));
+      // Only the length header is read here; a corrupt body then fails in uncompress (no separate
+      // validation pass, which would cost as much as decoding).
+      long decoded = compressed.length == 0 ? -1 : Snappy.uncompressedLength(compressed);
+      if (decoded < 0) {
+        return Future.succeededFuture(WriteResult.error(400, "snappy: empty or corrupt input"));
       }
-      long decoded = Snappy.uncompressedLength(compressed);
       if (decoded > options.maxDecodedBytes()) {
         return Future.succeededFuture(WriteResult.error(413, "decoded request of " + decoded
             + " bytes exceeds the limit of " + options.maxDecodedBytes() + " bytes"));

@@ -130,6 +130,7 @@ class RemoteWriteHandlerTest {
     assertThat(garbage.status()).isEqualTo(400);
     assertThat(garbage.message()).startsWith("protobuf");
     assertThat(send("t", Buffer.buffer("not snappy at all")).status()).isEqualTo(400);
+    assertThat(send("t", Buffer.buffer()).status()).isEqualTo(400);
     assertThat(storage.tenants()).isEmpty();
     // and the handler still works
     assertThat(send("t", Buffer.buffer(good)).status()).isEqualTo(204);

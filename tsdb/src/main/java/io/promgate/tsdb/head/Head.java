@@ -68,6 +68,12 @@ public final class Head implements Queryable {
         continue;
       }
       MemSeries ms = byLabels.get(s.labels());
+      if (ms == null && newest != Long.MIN_VALUE && allTooOld(s, newest - options.windowMillis())) {
+        // As Prometheus checks the bounds before creating a series: no empty series for refused samples.
+        p.reject(RejectReason.TOO_OLD, s.size(), "samples for new series " + s.labels()
+            + " are all older than the head window (newest sample " + newest + ")");
+        continue;
+      }
       if (ms == null) {
         if (options.maxSeries() > 0 && byLabels.size() >= options.maxSeries()) {
           p.reject(RejectReason.SERIES_LIMIT, s.size(), "per-tenant limit of " + options.maxSeries()
@@ -114,6 +120,15 @@ public final class Head implements Queryable {
       }
     }
     return p;
+  }
+
+  private static boolean allTooOld(SeriesSamples s, long minValid) {
+    for (long t : s.timestamps()) {
+      if (t >= minValid) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String fmt(double v) {

@@ -34,6 +34,26 @@ public final class HeadQuerier implements Querier {
   @Override
   public SeriesSet select(boolean sortSeries, SelectHints hints, List<LabelMatcher> matchers) {
     List<Series> out = new ArrayList<>();
+    if (hints != null && "series".equals(hints.func())) {
+      // Metadata-only select (the series API): no chunks are copied, as Prometheus skips loading them.
+      for (MemSeries s : matching(matchers)) {
+        if (s.overlaps(mint, maxt)) {
+          Labels l = s.labels();
+          out.add(new Series() {
+            @Override
+            public Labels labels() {
+              return l;
+            }
+
+            @Override
+            public SampleIterator iterator() {
+              return SampleIterator.EMPTY;
+            }
+          });
+        }
+      }
+      return SeriesSets.of(out);
+    }
     for (ChunkSeries cs : selectChunks(matchers)) {
       List<XorChunk> chunks = cs.chunks();
       out.add(new Series() {

@@ -72,32 +72,53 @@ public final class Wal implements AutoCloseable {
     List<Integer> segments = segments(dir);
     int last = 0;
     long lastSize = 0;
+    boolean ended = false;
     for (int i = 0; i < segments.size(); i++) {
       int seg = segments.get(i);
+      if (i > 0 && seg != segments.get(i - 1) + 1) {
+        LOG.warn("WAL {}: segment {} is missing; dropping {} later segment(s)", dir, name(segments.get(i - 1) + 1),
+            segments.size() - i);
+        deleteFrom(dir, segments, i);
+        break;
+      }
       Path p = dir.resolve(name(seg));
-      long good = WalReader.replay(p, visitor);
+      WalReader.Result r = WalReader.read(p, visitor);
       long size = Files.size(p);
       last = seg;
-      lastSize = good;
-      if (good < size) {
+      lastSize = r.good();
+      ended = r.ended();
+      boolean more = i + 1 < segments.size();
+      if (r.good() < size) {
         LOG.warn("WAL {}: corrupt or torn record at offset {} of segment {} ({} bytes); truncating it there{}",
-            dir, good, name(seg), size, i + 1 < segments.size() ? " and deleting " + (segments.size() - i - 1)
+            dir, r.good(), name(seg), size, more ? " and deleting " + (segments.size() - i - 1)
                 + " later segment(s)" : "");
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-          ch.truncate(good);
+          ch.truncate(r.good());
           ch.force(true);
         }
-        for (int j = i + 1; j < segments.size(); j++) {
-          Files.delete(dir.resolve(name(segments.get(j))));
-        }
+        deleteFrom(dir, segments, i + 1);
+        break;
+      }
+      if (more && !ended) {
+        // Closed segments end with a segment-end record; without it this one lost its tail, and what
+        // follows would replay with a hole in the middle.
+        LOG.warn("WAL {}: segment {} ends without its end record (truncated?); deleting {} later segment(s)",
+            dir, name(seg), segments.size() - i - 1);
+        deleteFrom(dir, segments, i + 1);
         break;
       }
     }
-    if (lastSize >= segmentBytes) {
-      last++;
+    if (ended) {
+      last++; // never append after an end record
       lastSize = 0;
     }
     return new Wal(dir, segmentBytes, last, lastSize);
+  }
+
+  private static void deleteFrom(Path dir, List<Integer> segments, int from) throws IOException {
+    for (int j = from; j < segments.size(); j++) {
+      Files.delete(dir.resolve(name(segments.get(j))));
+    }
   }
 
   static List<Integer> segments(Path dir) throws IOException {
@@ -134,7 +155,12 @@ public final class Wal implements AutoCloseable {
       return written;
     }
     if (segmentSize > 0 && segmentSize + frames.length > segmentBytes) {
-      rollover();
+      try {
+        rollover();
+      } catch (IOException e) {
+        failure = e; // a half-written end record or a missing segment would hide later records from replay
+        throw e;
+      }
     }
     long start = channel.position();
     try {
@@ -158,6 +184,11 @@ public final class Wal implements AutoCloseable {
   }
 
   private void rollover() throws IOException {
+    ByteBuffer end = ByteBuffer.wrap(WalRecords.segmentEnd());
+    while (end.hasRemaining()) {
+      channel.write(end);
+    }
+    written += end.capacity();
     synchronized (syncLock) {
       channel.force(false);
       fsyncs.incrementAndGet();
@@ -270,6 +301,7 @@ public final class Wal implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    List<Waiter> left;
     synchronized (this) {
       synchronized (syncLock) {
         if (channel.isOpen()) {
@@ -277,6 +309,14 @@ public final class Wal implements AutoCloseable {
           channel.close();
         }
       }
+      // Everything written is durable now; later syncs complete at once (pos <= synced). Waiters that
+      // arrived after the flusher stopped are released here, so no append hangs across a shutdown.
+      synced = written;
+      left = new ArrayList<>(waiters);
+      waiters.clear();
+    }
+    for (Waiter w : left) {
+      w.future().complete(null);
     }
   }
 }

@@ -10,8 +10,20 @@ final class WalReader {
   private WalReader() {
   }
 
+  /**
+   * @param good offset just after the last good record
+   * @param ended whether the last good record is the segment-end record (nothing after it is read)
+   */
+  record Result(long good, boolean ended) {
+  }
+
   /** Feeds every good record to the visitor; returns the offset just after the last good record. */
   static long replay(Path segment, WalVisitor visitor) throws IOException {
+    return read(segment, visitor).good();
+  }
+
+  /** Feeds every good record to the visitor, up to the first bad one or the segment-end record. */
+  static Result read(Path segment, WalVisitor visitor) throws IOException {
     byte[] b = Files.readAllBytes(segment);
     int pos = 0;
     CRC32C crc = new CRC32C();
@@ -26,14 +38,18 @@ final class WalReader {
       if ((int) crc.getValue() != stored) {
         break;
       }
+      boolean data;
       try {
-        WalRecords.decode(b, pos + WalRecords.HEADER, len, visitor);
+        data = WalRecords.decode(b, pos + WalRecords.HEADER, len, visitor);
       } catch (IllegalArgumentException e) {
         break;
       }
       pos += WalRecords.HEADER + len;
+      if (!data) {
+        return new Result(pos, true);
+      }
     }
-    return pos;
+    return new Result(pos, false);
   }
 
   private static int getInt(byte[] b, int at) {

@@ -4,7 +4,6 @@ import io.promgate.model.Labels;
 import io.promgate.tsdb.MetricMetadata;
 import io.promgate.tsdb.head.MemSeries;
 import io.promgate.tsdb.head.PreparedAppend;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
@@ -15,6 +14,7 @@ import java.util.zip.CRC32C;
  *   <li>1 series: {@code uvarint n, n × (uvarint ref, uvarint labelCount, labelCount × (string name, string value))}</li>
  *   <li>2 samples: {@code uvarint n, n × (uvarint ref, varint t - previous t, 8 bytes value bits)}</li>
  *   <li>3 metadata: {@code uvarint n, n × (string family, string type, string help, string unit)}</li>
+ *   <li>4 segment end: no body; written as the last record of a segment before the next one is started</li>
  * </ul>
  * Strings are a uvarint byte length and UTF-8. This is promgate's own format, not Prometheus' WAL, which
  * is why the directory is called {@code wal-promgate}: {@code promtool tsdb dump} must not mistake it.
@@ -24,6 +24,8 @@ public final class WalRecords {
   static final byte SERIES = 1;
   static final byte SAMPLES = 2;
   static final byte METADATA = 3;
+  /** Last record of every closed segment: lets replay notice a segment that lost its tail. */
+  static final byte SEGMENT_END = 4;
 
   private WalRecords() {
   }
@@ -73,10 +75,25 @@ public final class WalRecords {
     return out.toByteArray();
   }
 
-  /** Decodes one payload (type byte first) and feeds the visitor; throws on malformed input. */
-  static void decode(byte[] buf, int off, int len, WalVisitor v) {
+  /** The framed segment-end record. */
+  static byte[] segmentEnd() {
+    Out out = new Out(16);
+    int start = out.begin(SEGMENT_END);
+    out.end(start);
+    return out.toByteArray();
+  }
+
+  /**
+   * Decodes one payload (type byte first) and feeds the visitor; throws on malformed input. Returns false
+   * for the segment-end record.
+   */
+  static boolean decode(byte[] buf, int off, int len, WalVisitor v) {
     In in = new In(buf, off, off + len);
     byte type = in.b();
+    if (type == SEGMENT_END) {
+      in.expectEnd();
+      return false;
+    }
     int n = in.count();
     switch (type) {
       case SERIES -> {
@@ -125,11 +142,37 @@ public final class WalRecords {
       }
       default -> throw new IllegalArgumentException("unknown WAL record type " + type);
     }
+    return true;
   }
 
-  static final class Out extends ByteArrayOutputStream {
+  /** A growable byte buffer; ByteArrayOutputStream would take a monitor on every byte. */
+  static final class Out {
+    private byte[] buf;
+    private int count;
+
     Out(int size) {
-      super(size);
+      buf = new byte[Math.max(size, 16)];
+    }
+
+    private void ensure(int n) {
+      if (count + n > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
+      }
+    }
+
+    void write(int b) {
+      ensure(1);
+      buf[count++] = (byte) b;
+    }
+
+    void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(buf, count);
     }
 
     int begin(byte type) {
@@ -157,16 +200,18 @@ public final class WalRecords {
     }
 
     void uvarint(long x) {
+      ensure(10);
       while (Long.compareUnsigned(x, 0x80) >= 0) {
-        write((int) (x & 0x7f) | 0x80);
+        buf[count++] = (byte) ((x & 0x7f) | 0x80);
         x >>>= 7;
       }
-      write((int) x);
+      buf[count++] = (byte) x;
     }
 
     void longBE(long x) {
+      ensure(8);
       for (int s = 56; s >= 0; s -= 8) {
-        write((int) (x >>> s));
+        buf[count++] = (byte) (x >>> s);
       }
     }
 

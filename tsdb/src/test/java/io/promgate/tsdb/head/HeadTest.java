@@ -160,4 +160,24 @@ class HeadTest {
     assertThat(left.get(left.size() - 1)[0]).isEqualTo(299 * 60_000L);
     assertThat(h.querier(0, Long.MAX_VALUE).labelValues("__name__", List.of())).containsExactly("a");
   }
+
+  @Test
+  void seriesHintReturnsLabelsWithoutSamples() {
+    Head h = new Head(Head.Options.DEFAULT);
+    append(h, SeriesSamples.of(Labels.of("__name__", "a"), 1000, 1), SeriesSamples.of(Labels.of("__name__", "b"), 5000, 1));
+    List<Series> got = SeriesSets.toList(h.querier(0, 2000).select(true,
+        new SelectHints(0, 2000, 0, 0, "series", List.of(), false), List.of(LabelMatcher.of(Type.RE, "__name__", ".+"))));
+    assertThat(got).extracting(Series::labels).containsExactly(Labels.of("__name__", "a"));
+    assertThat(got.get(0).iterator().next()).isEqualTo(ValueType.NONE);
+  }
+
+  @Test
+  void tooOldSamplesDoNotCreateSeries() {
+    Head h = new Head(new Head.Options(HOUR, 0));
+    append(h, SeriesSamples.of(Labels.of("__name__", "a"), 10 * HOUR, 1));
+    AppendResult r = append(h, new SeriesSamples(Labels.of("__name__", "old"), new long[] {HOUR, 2 * HOUR}, new double[] {1, 2}));
+    assertThat(r.rejected(RejectReason.TOO_OLD)).isEqualTo(2);
+    assertThat(h.numSeries()).isEqualTo(1);
+    assertThat(h.querier(0, Long.MAX_VALUE).labelValues("__name__", List.of())).containsExactly("a");
+  }
 }
