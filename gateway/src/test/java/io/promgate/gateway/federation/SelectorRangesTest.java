@@ -44,4 +44,26 @@ class SelectorRangesTest {
     assertThat(uses.get(0).func()).isEqualTo("rate");
     assertThat(of("sum(x) / sum(y)", T, T)).hasSize(2);
   }
+
+  /** Our ranges (which also carry the enclosing function) agree with the parser's analysis helper. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "up", "rate(x[5m] offset 1h)", "x @ 100", "max_over_time(rate(x[1m])[10m:1m]) + x",
+      "sum(rate(x[5m] @ start())) / sum(y offset -5m)", "avg_over_time(x[1h:5m] @ end() offset 10m)",
+      "max_over_time(max_over_time(x[2m])[30m:])[1h:10m]"})
+  void agreesWithTheParsersSelectorRanges(String q) {
+    var expr = PromQLParser.parse(q);
+    long start = T;
+    long end = T + 3_600_000;
+    java.util.Map<java.util.List<io.promgate.model.LabelMatcher>, long[]> want = new java.util.HashMap<>();
+    for (var r : io.promgate.promql.analysis.SelectorRanges.of(expr, start, end, LB)) {
+      want.merge(r.selector().matchers(), new long[] {r.minTime(), r.maxTime()},
+          (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+    }
+    List<SelectorRanges.Use> got = SelectorRanges.of(expr, start, end, LB);
+    assertThat(got).hasSize(want.size());
+    for (SelectorRanges.Use u : got) {
+      assertThat(new long[] {u.startMs(), u.endMs()}).as(q + " " + u.matchers()).containsExactly(want.get(u.matchers()));
+    }
+  }
 }
