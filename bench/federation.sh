@@ -85,6 +85,9 @@ P2=$(start_prom p2 $(( END - 7200 )) $(( END - 3600 )))
 P3=$(start_prom p3 $(( END - 3600 )) $(( END + 1 )))
 
 
+# Build (if stale) before anything is timed or waited for.
+"$ROOT/promgate" version >/dev/null
+
 start_gw() { # name config-body
   local port
   port=$(free_port)
