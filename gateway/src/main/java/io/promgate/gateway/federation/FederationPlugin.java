@@ -63,6 +63,11 @@ public final class FederationPlugin implements GatewayPlugin {
     if (!applies(c) || ctx.queryBackend().isPresent()) {
       return Future.succeededFuture();
     }
+    if (localStore == null && c.backends().values().stream().allMatch(b -> b instanceof BackendConfig.Local)) {
+      // Only the bundled store, and nobody handed it to us: leave the read API to the store's own backend
+      // (or the edge's "no query backend" answer) rather than answering every query with an empty result.
+      return Future.succeededFuture();
+    }
     String tenantHeader = c.tenancy().upstreamHeader();
     Map<String, BackendStore> stores = new LinkedHashMap<>();
     Map<String, QueryBackend> passThrough = new LinkedHashMap<>();
