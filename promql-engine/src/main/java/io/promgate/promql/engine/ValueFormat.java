@@ -1,0 +1,169 @@
+package io.promgate.promql.engine;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/**
+ * Number formatting exactly as Prometheus writes numbers, which is Go's {@code strconv} formatting with the
+ * shortest digits that read back to the same double.
+ *
+ * <p>Java's {@code Double.toString} differs in form ({@code 1.0E7}) and, before JDK 19, sometimes in digits
+ * (it may emit one digit more than needed). So the digits come from {@code Double.toString}, are checked for
+ * a shorter round-tripping form with {@link BigDecimal}, and are then laid out as Go would.
+ */
+public final class ValueFormat {
+  private ValueFormat() {
+  }
+
+  /**
+   * A sample value as the JSON API writes it (Prometheus' {@code jsonutil.MarshalFloat}): "NaN", "+Inf",
+   * "-Inf", otherwise plain decimal, or exponent form when |v| < 1e-6 or |v| >= 1e21 ({@code 1e-07}).
+   */
+  public static String formatValue(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "+Inf" : "-Inf";
+    }
+    double abs = Math.abs(v);
+    if (abs != 0 && (abs < 1e-6 || abs >= 1e21)) {
+      return formatE(v);
+    }
+    return formatF(v);
+  }
+
+  /** A timestamp in milliseconds as float seconds, as Prometheus' {@code MarshalTimestamp}: 1435781451.781. */
+  public static String formatTimestamp(long millis) {
+    StringBuilder sb = new StringBuilder(24);
+    long t = millis;
+    if (t < 0) {
+      sb.append('-');
+      t = -t;
+    }
+    sb.append(t / 1000);
+    long fraction = t % 1000;
+    if (fraction != 0) {
+      sb.append('.');
+      if (fraction < 100) {
+        sb.append('0');
+      }
+      if (fraction < 10) {
+        sb.append('0');
+      }
+      sb.append(fraction);
+    }
+    return sb.toString();
+  }
+
+  /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}. */
+  public static String formatF(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return special(v);
+    }
+    if (v == 0) {
+      return (1 / v < 0) ? "-0" : "0";
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    Digits d = shortest(v);
+    StringBuilder sb = new StringBuilder(32);
+    if (v < 0) {
+      sb.append('-');
+    }
+    String ds = d.digits;
+    int dp = d.decimalPoint;
+    if (dp <= 0) {
+      sb.append("0.");
+      sb.append("0".repeat(-dp));
+      sb.append(ds);
+    } else if (dp >= ds.length()) {
+      sb.append(ds);
+      sb.append("0".repeat(dp - ds.length()));
+    } else {
+      sb.append(ds, 0, dp).append('.').append(ds, dp, ds.length());
+    }
+    return sb.toString();
+  }
+
+  /** Go's {@code strconv.FormatFloat(v, 'e', -1, 64)}: 1e-07, 1.5e+21. */
+  public static String formatE(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return special(v);
+    }
+    if (v == 0) {
+      return (1 / v < 0) ? "-0e+00" : "0e+00";
+    }
+    Digits d = shortest(v);
+    StringBuilder sb = new StringBuilder(32);
+    if (v < 0) {
+      sb.append('-');
+    }
+    sb.append(d.digits.charAt(0));
+    if (d.digits.length() > 1) {
+      sb.append('.').append(d.digits, 1, d.digits.length());
+    }
+    int exp = d.decimalPoint - 1;
+    sb.append('e').append(exp < 0 ? '-' : '+');
+    int a = Math.abs(exp);
+    if (a < 10) {
+      sb.append('0');
+    }
+    sb.append(a);
+    return sb.toString();
+  }
+
+  /**
+   * Go's {@code fmt} verbs {@code %g} and {@code %v} for floats (the same for float64: shortest digits,
+   * exponent form when the exponent is < -4 or >= 6). Used for Prometheus' error and annotation texts.
+   */
+  public static String formatG(double v, boolean verbV) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "+Inf" : "-Inf";
+    }
+    if (v == 0) {
+      return (1 / v < 0) ? "-0" : "0";
+    }
+    Digits d = shortest(v);
+    int exp = d.decimalPoint - 1;
+    int eprec = 6;
+    if (exp < -4 || exp >= eprec) {
+      return formatE(v);
+    }
+    return formatF(v);
+  }
+
+  private static String special(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    return v > 0 ? "+Inf" : "-Inf";
+  }
+
+  /** Shortest round-trip decimal digits of |v| (no leading/trailing zeros) and the decimal point position. */
+  record Digits(String digits, int decimalPoint) {
+  }
+
+  static Digits shortest(double v) {
+    double a = Math.abs(v);
+    BigDecimal bd = new BigDecimal(Double.toString(a)).stripTrailingZeros();
+    // Double.toString of JDK 17 may be one digit longer than the shortest form: try shorter ones.
+    int prec = bd.precision();
+    while (prec > 1) {
+      BigDecimal shorter = new BigDecimal(a).round(new MathContext(prec - 1, RoundingMode.HALF_EVEN));
+      if (shorter.doubleValue() != a) {
+        break;
+      }
+      bd = shorter.stripTrailingZeros();
+      prec = bd.precision();
+    }
+    String unscaled = bd.unscaledValue().toString();
+    int decimalPoint = unscaled.length() - bd.scale();
+    return new Digits(unscaled, decimalPoint);
+  }
+}

@@ -1,0 +1,160 @@
+package io.promgate.promql.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promgate.model.Labels;
+import io.promgate.model.Querier;
+import io.promgate.model.Queryable;
+import io.promgate.promql.engine.storage.MemoryStorage;
+import io.promgate.promql.parser.PromQLParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The engine's API contract: result types, errors with their types, limits, and the single fetch. */
+class EngineTest {
+  private final MemoryStorage store = new MemoryStorage();
+  private final Engine engine = Engine.builder().build();
+
+  EngineTest() {
+    for (int i = 0; i < 3; i++) {
+      for (int t = 0; t <= 600; t += 15) {
+        store.append(Labels.of("__name__", "requests_total", "pod", "p" + i), t * 1000L, t * (i + 1));
+        store.append(Labels.of("__name__", "up", "pod", "p" + i), t * 1000L, 1);
+      }
+    }
+  }
+
+  private QueryResult instant(String q, long t) {
+    return engine.instantQuery(store, PromQLParser.parse(q), t);
+  }
+
+  @Test
+  void instantVectorKeepsEvaluationOrderAndTimestamps() {
+    QueryResult r = instant("sort_desc(requests_total)", 600_000);
+    Value.Vector v = (Value.Vector) r.value();
+    assertThat(v.samples()).extracting(s -> s.metric().get("pod")).containsExactly("p2", "p1", "p0");
+    assertThat(v.samples()).allSatisfy(s -> assertThat(s.timestamp()).isEqualTo(600_000));
+    assertThat(v.samples().get(0).value()).isEqualTo(1800);
+  }
+
+  @Test
+  void scalarAndStringResults() {
+    assertThat(instant("1 + 2", 0).value()).isEqualTo(new Value.Scalar(0, 3));
+    assertThat(instant("\"hello\"", 5000).value()).isEqualTo(new Value.StringValue(5000, "hello"));
+  }
+
+  @Test
+  void rangeQueryIsSortedAndDropsNames() {
+    QueryResult r = engine.rangeQuery(store, PromQLParser.parse("rate(requests_total[1m])"), 120_000, 600_000, 60_000);
+    Value.Matrix m = (Value.Matrix) r.value();
+    assertThat(m.series()).extracting(FloatSeries::metric)
+        .containsExactly(Labels.of("pod", "p0"), Labels.of("pod", "p1"), Labels.of("pod", "p2"));
+    assertThat(m.series().get(1).size()).isEqualTo(9);
+    assertThat(m.series().get(1).valueAt(0)).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(r.infos()).isEmpty();
+  }
+
+  @Test
+  void annotationsAreValues() {
+    QueryResult r = instant("rate(up[5m])", 600_000);
+    assertThat(r.infos()).containsExactly(
+        "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"up\"");
+  }
+
+  @Test
+  void manyToManyIsAnExecutionError() {
+    assertThatThrownBy(() -> instant("requests_total + on() up", 600_000))
+        .isInstanceOfSatisfying(EngineException.class, e -> {
+          assertThat(e.type()).isEqualTo(ErrorType.EXECUTION);
+          assertThat(e.getMessage()).startsWith("found duplicate series for the match group {} on the right hand-side");
+        });
+  }
+
+  @Test
+  void tooManyPointsIsBadData() {
+    assertThatThrownBy(() -> engine.rangeQuery(store, PromQLParser.parse("up"), 0, 11_001_000, 1000))
+        .isInstanceOfSatisfying(EngineException.class, e -> {
+          assertThat(e.type()).isEqualTo(ErrorType.BAD_DATA);
+          assertThat(e.getMessage()).isEqualTo("exceeded maximum resolution of 11,000 points per timeseries. "
+              + "Try decreasing the query resolution (?step=XX)");
+        });
+    assertThat(engine.rangeQuery(store, PromQLParser.parse("up"), 0, 11_000_000, 1000).value())
+        .isInstanceOf(Value.Matrix.class);
+  }
+
+  @Test
+  void maxSamplesIsAnExecutionError() {
+    Engine small = Engine.builder().maxSamples(10).build();
+    assertThatThrownBy(() -> small.rangeQuery(store, PromQLParser.parse("up"), 0, 600_000, 15_000))
+        .isInstanceOfSatisfying(EngineException.class, e -> {
+          assertThat(e.type()).isEqualTo(ErrorType.EXECUTION);
+          assertThat(e.getMessage()).isEqualTo(
+              "query processing would load too many samples into memory in query execution");
+        });
+  }
+
+  @Test
+  void cancellationAndTimeout() {
+    AtomicBoolean cancelled = new AtomicBoolean(true);
+    assertThatThrownBy(() -> engine.instantQuery(store, PromQLParser.parse("up"), 0, cancelled::get))
+        .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.type()).isEqualTo(ErrorType.CANCELED));
+    Engine expired = Engine.builder().timeout(Duration.ofNanos(1)).build();
+    assertThatThrownBy(() -> expired.instantQuery(store, PromQLParser.parse("sum(up)"), 0))
+        .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.type()).isEqualTo(ErrorType.TIMEOUT));
+  }
+
+  /** I/O first: one querier per query, one select per selector, over the range the selector needs. */
+  @Test
+  void fetchesOnceWithTheSelectorsRange() {
+    List<long[]> queriers = new ArrayList<>();
+    AtomicLong selects = new AtomicLong();
+    Queryable counting = (mint, maxt) -> {
+      queriers.add(new long[] {mint, maxt});
+      Querier q = store.querier(mint, maxt);
+      return new Querier() {
+        @Override
+        public io.promgate.model.SeriesSet select(boolean sort, io.promgate.model.SelectHints hints,
+            List<io.promgate.model.LabelMatcher> matchers) {
+          selects.incrementAndGet();
+          return q.select(sort, hints, matchers);
+        }
+
+        @Override
+        public List<String> labelValues(String name, List<io.promgate.model.LabelMatcher> matchers) {
+          return q.labelValues(name, matchers);
+        }
+
+        @Override
+        public List<String> labelNames(List<io.promgate.model.LabelMatcher> matchers) {
+          return q.labelNames(matchers);
+        }
+      };
+    };
+    engine.rangeQuery(counting, PromQLParser.parse("sum(rate(requests_total[2m] offset 1m)) / sum(up)"),
+        300_000, 600_000, 60_000);
+    assertThat(queriers).hasSize(1);
+    assertThat(selects.get()).isEqualTo(2);
+    // rate: 300s - 1m offset - 2m range + 1ms; up: 300s - 5m lookback + 1ms.
+    assertThat(queriers.get(0)).containsExactly(1, 600_000);
+  }
+
+  @Test
+  void plannedSelectsNameEveryRangeUpFront() {
+    List<Engine.PlannedSelect> plan = engine.plannedSelects(
+        PromQLParser.parse("rate(requests_total[2m] offset 1m) / on() group_left max_over_time(up[10m:1m] @ 100)"),
+        300_000, 600_000, 60_000);
+    assertThat(plan).hasSize(2);
+    assertThat(plan.get(0).hints().start()).isEqualTo(300_000 - 60_000 - 120_000 + 1);
+    assertThat(plan.get(0).hints().end()).isEqualTo(600_000 - 60_000);
+    assertThat(plan.get(0).hints().func()).isEqualTo("rate");
+    // The subquery is pinned at 100s: 10m back from there, minus the 5m lookback.
+    assertThat(plan.get(1).hints().start()).isEqualTo(100_000 - 600_000 - 300_000 + 1);
+    assertThat(plan.get(1).hints().end()).isEqualTo(100_000);
+    assertThat(plan.get(1).hints().step()).isEqualTo(60_000);
+  }
+}
