@@ -1,0 +1,180 @@
+package io.promgate.tsdb;
+
+import io.promgate.model.Querier;
+import io.promgate.model.Queryable;
+import io.promgate.model.SeriesSet;
+import io.promgate.tsdb.head.Head;
+import io.promgate.tsdb.head.MetadataStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The bundled store: one {@link Head} and WAL per tenant under {@code <root>/<tenant>/}. A write is
+ * acknowledged (its future completes) only after the WAL records covering it are fsynced, and it is
+ * queryable from the moment it is acknowledged. Tenants are opened (WAL replayed) at start and created on
+ * their first write.
+ *
+ * <p>The WAL lives in {@code <tenant>/wal-promgate/}, not {@code <tenant>/wal/}, because it is not in
+ * Prometheus' WAL format and {@code promtool tsdb dump} opens {@code wal/} of a directory it is pointed at.
+ */
+public final class Storage implements AutoCloseable {
+  /** Tenant ids as DESIGN.md allows them; also safe as directory names. */
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9!_.*'()-]{1,150}");
+
+  private final Path root;
+  private final StorageOptions options;
+  private final Clock clock;
+  private final Map<String, TenantStore> tenants = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private Storage(Path root, StorageOptions options, Clock clock) {
+    this.root = root;
+    this.options = options;
+    this.clock = clock;
+  }
+
+  /** Opens the store at {@code root}, replaying every tenant's WAL. */
+  public static Storage open(Path root, StorageOptions options, Clock clock) throws IOException {
+    Files.createDirectories(root);
+    Storage s = new Storage(root, options, clock);
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path d : dirs.filter(d -> Files.isDirectory(d.resolve(TenantStore.WAL_DIR))).sorted().toList()) {
+        String tenant = d.getFileName().toString();
+        if (validTenant(tenant)) {
+          s.tenants.put(tenant, TenantStore.open(tenant, d, options));
+        }
+      }
+    }
+    return s;
+  }
+
+  static boolean validTenant(String t) {
+    return TENANT.matcher(t).matches() && !t.equals(".") && !t.equals("..");
+  }
+
+  /**
+   * Appends samples and metadata for a tenant. Completes with what was stored and rejected once durable, or
+   * exceptionally with {@link StorageUnavailableException} when the store cannot accept writes now (or
+   * {@link IllegalArgumentException} for an invalid tenant id). Runs its
+   * CPU part on the calling thread (call it from a worker, not an event loop); the completion happens on the
+   * WAL's sync thread.
+   */
+  public CompletableFuture<AppendResult> append(String tenant, List<SeriesSamples> series,
+      List<MetricMetadata> metadata) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new StorageUnavailableException("store is shutting down", null));
+    }
+    TenantStore t;
+    try {
+      t = tenant(tenant);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (UncheckedIOException e) {
+      return CompletableFuture.failedFuture(new StorageUnavailableException(
+          "cannot create storage for tenant " + tenant + ": " + e.getCause().getMessage(), e.getCause()));
+    }
+    return t.append(series, metadata);
+  }
+
+  private TenantStore tenant(String tenant) {
+    if (!validTenant(tenant)) {
+      throw new IllegalArgumentException("invalid tenant id: " + tenant);
+    }
+    return tenants.computeIfAbsent(tenant, id -> {
+      try {
+        return TenantStore.open(id, root.resolve(id), options);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Reads one tenant; a tenant without data reads as empty (and becomes visible once it is written). */
+  public Queryable queryable(String tenant) {
+    return (mint, maxt) -> {
+      TenantStore t = tenants.get(tenant);
+      return t == null ? EMPTY : t.head().querier(mint, maxt);
+    };
+  }
+
+  /** The head of a tenant, for readers that want raw chunks (StoreAPI, remote read) or time bounds. */
+  public Optional<Head> head(String tenant) {
+    return Optional.ofNullable(tenants.get(tenant)).map(TenantStore::head);
+  }
+
+  /** {@code /api/v1/metadata} of a tenant; see {@link MetadataStore#query}. */
+  public Map<String, List<MetricMetadata>> metadata(String tenant, String metric, int limit) {
+    TenantStore t = tenants.get(tenant);
+    return t == null ? Map.of() : t.head().metadata().query(metric, limit);
+  }
+
+  /** Tenants that have a store, sorted. */
+  public Set<String> tenants() {
+    return new TreeSet<>(tenants.keySet());
+  }
+
+  public StorageOptions options() {
+    return options;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Sum of fsyncs over all tenants' WALs (group commit keeps it well below the number of appends). */
+  public long fsyncCount() {
+    return tenants.values().stream().mapToLong(t -> t.wal().fsyncCount()).sum();
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    IOException first = null;
+    for (TenantStore t : tenants.values()) {
+      try {
+        t.close();
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static final Querier EMPTY = new Querier() {
+    @Override
+    public SeriesSet select(boolean sortSeries, io.promgate.model.SelectHints hints,
+        List<io.promgate.model.LabelMatcher> matchers) {
+      return SeriesSet.empty();
+    }
+
+    @Override
+    public List<String> labelValues(String name, List<io.promgate.model.LabelMatcher> matchers) {
+      return List.of();
+    }
+
+    @Override
+    public List<String> labelNames(List<io.promgate.model.LabelMatcher> matchers) {
+      return List.of();
+    }
+  };
+}
