@@ -1,0 +1,222 @@
+package io.promgate.storeapi;
+
+import io.promgate.model.LabelMatcher;
+import io.promgate.model.Querier;
+import io.promgate.model.Queryable;
+import io.promgate.model.SelectHints;
+import io.promgate.model.SeriesSet;
+import io.promgate.model.StorageException;
+import io.promgate.storeapi.thanos.Func;
+import io.promgate.storeapi.thanos.Grouping;
+import io.promgate.storeapi.thanos.LabelNamesRequest;
+import io.promgate.storeapi.thanos.LabelNamesResponse;
+import io.promgate.storeapi.thanos.LabelValuesRequest;
+import io.promgate.storeapi.thanos.LabelValuesResponse;
+import io.promgate.storeapi.thanos.PartialResponseStrategy;
+import io.promgate.storeapi.thanos.QueryHints;
+import io.promgate.storeapi.thanos.Range;
+import io.promgate.storeapi.thanos.SeriesRequest;
+import io.promgate.storeapi.thanos.SeriesResponse;
+import io.promgate.storeapi.thanos.info.InfoRequest;
+import io.promgate.storeapi.thanos.info.InfoResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A remote StoreAPI server (Thanos sidecar, store gateway, receiver, or another promgate) as a
+ * {@link Queryable}. Every call is one gRPC request over a shared HTTP/2 connection, so concurrent selects
+ * run concurrently; the tenant travels as {@code thanos-tenant} metadata and the deadline as
+ * {@code grpc-timeout}.
+ *
+ * <p>Two ways in: the {@code *Async} methods return Vert.x futures (the gateway issues all selects of a
+ * query at once and joins them), and the {@link Querier} from {@link #querier} blocks its caller until the
+ * answer is complete, for the engine, which calls the SPI from a worker thread. Blocking on an event loop
+ * would deadlock the very loop that must deliver the answer, so it is refused.
+ */
+public final class StoreApiQueryable implements Queryable {
+  static final long MAX_MESSAGE_BYTES = 128L << 20;
+  private final GrpcClient client;
+  private final SocketAddress address;
+  private final StoreApiClientConfig config;
+  private final String name;
+
+  private StoreApiQueryable(GrpcClient client, StoreApiClientConfig config) {
+    this.client = client;
+    this.config = config;
+    this.address = SocketAddress.inetSocketAddress(config.port(), config.host());
+    this.name = "storeapi " + config.host() + ":" + config.port();
+  }
+
+  public static StoreApiQueryable create(Vertx vertx, StoreApiClientConfig config) {
+    // HTTP/2's default 64 KiB windows cap a stream at one window per round trip; Series answers are
+    // megabytes, so give each stream 1 MiB and the connection 16 MiB (grpc-go reaches similar sizes through
+    // its BDP estimation).
+    HttpClientOptions http = new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false)
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(1 << 20))
+        .setHttp2ConnectionWindowSize(16 << 20);
+    if (config.tls()) {
+      http.setSsl(true).setUseAlpn(true).setTrustAll(config.tlsInsecure()).setVerifyHost(!config.tlsInsecure());
+      if (config.tlsCaPath() != null) {
+        http.setTrustOptions(new PemTrustOptions().addCertPath(config.tlsCaPath()));
+      }
+    }
+    // Thanos stores send frames of up to ~1 MiB of chunks (and batches of them); Vert.x' 256 KiB default
+    // would reject those. The deadline is also enforced locally, so a silent server cannot hang a query.
+    GrpcClientOptions grpc = new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)
+        .setScheduleDeadlineAutomatically(true);
+    return new StoreApiQueryable(GrpcClient.client(vertx, grpc, http), config);
+  }
+
+  public StoreApiClientConfig config() {
+    return config;
+  }
+
+  @Override
+  public StoreApiQuerier querier(long mint, long maxt) {
+    return new StoreApiQuerier(this, mint, maxt);
+  }
+
+  public Future<InfoResponse> info() {
+    return unary(ThanosMethods.CLIENT_INFO, InfoRequest.getDefaultInstance(), null);
+  }
+
+  /** Series over [mint, maxt]; the future fails with {@link StorageException} on any non-OK status. */
+  public Future<SeriesSet> selectAsync(long mint, long maxt, boolean sort, SelectHints hints,
+      List<LabelMatcher> matchers) {
+    return selectAsync(mint, maxt, sort, hints, matchers, null);
+  }
+
+  Future<SeriesSet> selectAsync(long mint, long maxt, boolean sort, SelectHints hints, List<LabelMatcher> matchers,
+      Cancellation inflight) {
+    SelectHints h = hints == null ? SelectHints.ofRange(mint, maxt) : hints;
+    QueryHints.Builder qh = QueryHints.newBuilder().setStepMillis(h.step())
+        .setFunc(Func.newBuilder().setName(h.func()))
+        .setRange(Range.newBuilder().setMillis(h.range()));
+    if (!h.grouping().isEmpty()) {
+      qh.setGrouping(Grouping.newBuilder().setBy(h.by()).addAllLabels(h.grouping()));
+    }
+    SeriesRequest req = SeriesRequest.newBuilder()
+        .setMinTime(mint).setMaxTime(maxt)
+        .addAllMatchers(Protos.toProto(matchers))
+        .setPartialResponseStrategy(PartialResponseStrategy.ABORT)
+        .setPartialResponseDisabled(true)
+        .setSkipChunks("series".equals(h.func()))
+        .setStep(h.step()).setRange(h.range())
+        .setQueryHints(qh)
+        .setResponseBatchSize(64)
+        .build();
+    SeriesCollector collector = new SeriesCollector(name);
+    return client.request(address, ThanosMethods.CLIENT_SERIES).compose(call -> {
+      prepare(call, inflight);
+      return call.send(req).compose(resp -> {
+        resp.handler(collector::accept);
+        return resp.end().transform(ar -> {
+          forget(call, inflight);
+          if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+            return Future.failedFuture(failure(resp.status(), resp.statusMessage()));
+          }
+          if (ar.failed()) {
+            return Future.failedFuture(new StorageException(name + ": " + ar.cause().getMessage(), ar.cause()));
+          }
+          return Future.succeededFuture(collector.result(sort));
+        });
+      });
+    }).recover(e -> Future.failedFuture(e instanceof StorageException ? e
+        : new StorageException(name + ": " + e.getMessage(), e)));
+  }
+
+  /** The raw frames of one Series call (tests, benchmarks, diagnostics). */
+  Future<List<SeriesResponse>> seriesFrames(SeriesRequest req) {
+    List<SeriesResponse> frames = new java.util.ArrayList<>();
+    return client.request(address, ThanosMethods.CLIENT_SERIES).compose(call -> {
+      prepare(call, null);
+      return call.send(req).compose(resp -> {
+        resp.handler(frames::add);
+        return resp.end().transform(ar -> {
+          if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+            return Future.failedFuture(failure(resp.status(), resp.statusMessage()));
+          }
+          return ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(frames);
+        });
+      });
+    });
+  }
+
+  public Future<List<String>> labelNamesAsync(long mint, long maxt, List<LabelMatcher> matchers) {
+    return labelNamesAsync(mint, maxt, matchers, null);
+  }
+
+  Future<List<String>> labelNamesAsync(long mint, long maxt, List<LabelMatcher> matchers, Cancellation inflight) {
+    LabelNamesRequest req = LabelNamesRequest.newBuilder().setStart(mint).setEnd(maxt)
+        .addAllMatchers(Protos.toProto(matchers)).setPartialResponseStrategy(PartialResponseStrategy.ABORT).build();
+    return unary(ThanosMethods.CLIENT_LABEL_NAMES, req, inflight).map(LabelNamesResponse::getNamesList);
+  }
+
+  public Future<List<String>> labelValuesAsync(long mint, long maxt, String name, List<LabelMatcher> matchers) {
+    return labelValuesAsync(mint, maxt, name, matchers, null);
+  }
+
+  Future<List<String>> labelValuesAsync(long mint, long maxt, String name, List<LabelMatcher> matchers,
+      Cancellation inflight) {
+    LabelValuesRequest req = LabelValuesRequest.newBuilder().setLabel(name).setStart(mint).setEnd(maxt)
+        .addAllMatchers(Protos.toProto(matchers)).setPartialResponseStrategy(PartialResponseStrategy.ABORT).build();
+    return unary(ThanosMethods.CLIENT_LABEL_VALUES, req, inflight).map(LabelValuesResponse::getValuesList);
+  }
+
+  <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req req, Cancellation inflight) {
+    return client.request(address, method).compose(call -> {
+      prepare(call, inflight);
+      return call.send(req).compose(resp -> resp.last().transform(ar -> {
+        forget(call, inflight);
+        if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+          return Future.failedFuture(failure(resp.status(), resp.statusMessage()));
+        }
+        return ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(ar.result());
+      }));
+    }).recover(e -> Future.failedFuture(e instanceof StorageException ? e
+        : new StorageException(name + ": " + e.getMessage(), e)));
+  }
+
+  private void prepare(GrpcClientRequest<?, ?> call, Cancellation inflight) {
+    if (config.tenant() != null) {
+      call.headers().set(ThanosMethods.TENANT_HEADER, config.tenant());
+    }
+    call.timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    if (inflight != null) {
+      inflight.register(call);
+    }
+  }
+
+  private static void forget(GrpcClientRequest<?, ?> call, Cancellation inflight) {
+    if (inflight != null) {
+      inflight.forget(call);
+    }
+  }
+
+  private StorageException failure(GrpcStatus status, String message) {
+    return new StorageException(name + ": " + status.name() + (message == null ? "" : ": " + message));
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
