@@ -1,0 +1,80 @@
+package io.promgate.gateway;
+
+import io.promgate.gateway.backend.QueryBackend;
+import io.promgate.gateway.http.RouteHandler;
+import io.promgate.gateway.metrics.SelfMetrics;
+import io.promgate.routing.config.PromgateConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** What a {@link GatewayPlugin} may see and change while the gateway starts. Not thread-safe: start-up only. */
+public final class GatewayContext {
+  private final Vertx vertx;
+  private final PromgateConfig config;
+  private final SelfMetrics metrics;
+  private QueryBackend queryBackend;
+  private final Map<String, Route> routes = new LinkedHashMap<>();
+  private final List<Supplier<Future<Void>>> closeHooks = new ArrayList<>();
+
+  /** A registered endpoint; {@code write} routes resolve the tenant for writing (issue 12's grants). */
+  public record Route(RouteHandler handler, boolean write) {}
+
+  GatewayContext(Vertx vertx, PromgateConfig config, SelfMetrics metrics) {
+    this.vertx = vertx;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The effective configuration (file + command-line overrides), already validated. */
+  public PromgateConfig config() {
+    return config;
+  }
+
+  /** Self metrics; add families with {@link SelfMetrics#register}. */
+  public SelfMetrics metrics() {
+    return metrics;
+  }
+
+  /** Installs what answers the read API (replaces the default chosen from the config). */
+  public GatewayContext queryBackend(QueryBackend backend) {
+    this.queryBackend = backend;
+    return this;
+  }
+
+  public Optional<QueryBackend> queryBackend() {
+    return Optional.ofNullable(queryBackend);
+  }
+
+  /**
+   * Serves {@code apiPath} (exact, after tenant/{@code /prometheus} prefixes, e.g. {@code /api/v1/write})
+   * with {@code handler}; takes precedence over the built-in handling of that path.
+   */
+  public GatewayContext route(String apiPath, boolean write, RouteHandler handler) {
+    routes.put(apiPath, new Route(handler, write));
+    return this;
+  }
+
+  /** Run at shutdown, in reverse order of registration (stop a gRPC server, flush a store). */
+  public GatewayContext onClose(Supplier<Future<Void>> hook) {
+    closeHooks.add(hook);
+    return this;
+  }
+
+  Map<String, Route> routes() {
+    return Map.copyOf(routes);
+  }
+
+  List<Supplier<Future<Void>>> closeHooks() {
+    return closeHooks;
+  }
+}

@@ -1,0 +1,44 @@
+package io.promgate.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, as {@code ./promgate run} starts it: no config, no upstream. */
+class PromgateJarIT {
+  @Test
+  void runsWithoutAnyConfigAndAnswersHealthy(@TempDir Path workDir) throws Exception {
+    Path jar = Path.of("target/promgate.jar").toAbsolutePath();
+    assertThat(jar).exists();
+    int port = RealPrometheus.freePort();
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "run", "--listen", "127.0.0.1:" + port)
+        .directory(workDir.toFile()).redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      StringBuilder seen = new StringBuilder();
+      while ((line = out.readLine()) != null && !line.contains("listening on")) {
+        seen.append(line).append('\n');
+      }
+      assertThat(line).as("start-up output: %s", seen).isNotNull().contains("127.0.0.1:" + port);
+      var healthy = PromgateHarness.get("http://127.0.0.1:" + port + "/-/healthy");
+      assertThat(healthy.statusCode()).isEqualTo(200);
+      var query = PromgateHarness.get("http://127.0.0.1:" + port + "/api/v1/query?query=up");
+      assertThat(query.statusCode()).isEqualTo(503);
+      assertThat(new String(query.body(), StandardCharsets.UTF_8))
+          .startsWith("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"no query backend is available");
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("promgate stops on SIGTERM").isTrue();
+    }
+    assertThat(Files.exists(workDir)).isTrue();
+  }
+}

@@ -1,0 +1,63 @@
+package io.promgate.routing.config;
+
+import io.promgate.routing.Route;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration (DESIGN.md, "Configuration"). Immutable; built only by
+ * {@link ConfigLoader}, which has already checked every cross-reference, so consumers never re-validate.
+ *
+ * @param storage the bundled store; empty means stateless (no store, no gRPC StoreAPI port)
+ * @param backends by name, in config order
+ */
+public record PromgateConfig(
+    Server server,
+    Optional<Storage> storage,
+    Tenancy tenancy,
+    Map<String, BackendConfig> backends,
+    List<Route> routes,
+    Dedup dedup,
+    boolean partialResponse,
+    Cache cache) {
+
+  public static final HostPort DEFAULT_HTTP = new HostPort("0.0.0.0", 9095);
+  public static final HostPort DEFAULT_GRPC = new HostPort("0.0.0.0", 10901);
+
+  public PromgateConfig {
+    backends = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(backends));
+    routes = List.copyOf(routes);
+  }
+
+  public record Server(HostPort http, HostPort grpc) {}
+
+  public record Storage(Path path, Duration retention, Duration headWindow) {}
+
+  /**
+   * @param defaultTenant the tenant of requests that name none; empty means such requests get 401
+   * @param upstreamHeader the header carrying the resolved tenant to backends
+   */
+  public record Tenancy(Optional<String> defaultTenant, boolean requireAuth, String upstreamHeader) {}
+
+  public record Dedup(List<String> replicaLabels) {
+    public Dedup {
+      replicaLabels = List.copyOf(replicaLabels);
+    }
+  }
+
+  public record Cache(long maxBytes, Duration maxFreshness) {}
+
+  /**
+   * The one {@code prometheus} backend when it is the only backend: then every query is passed through
+   * unchanged (the drop-in proxy mode of issue 3).
+   */
+  public Optional<BackendConfig.Prometheus> soleUpstream() {
+    if (backends.size() == 1 && backends.values().iterator().next() instanceof BackendConfig.Prometheus p) {
+      return Optional.of(p);
+    }
+    return Optional.empty();
+  }
+}
