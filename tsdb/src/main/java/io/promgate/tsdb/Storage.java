@@ -35,25 +35,38 @@ public final class Storage implements AutoCloseable {
 
   private final Path root;
   private final StorageOptions options;
+  private final BlockOptions blockOptions;
   private final Clock clock;
+  private volatile java.util.concurrent.ScheduledExecutorService maintenance;
+  private volatile io.promgate.tsdb.objstore.BlockShipper shipper;
   private final Map<String, TenantStore> tenants = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private Storage(Path root, StorageOptions options, Clock clock) {
+  private Storage(Path root, StorageOptions options, BlockOptions blockOptions, Clock clock) {
     this.root = root;
     this.options = options;
+    this.blockOptions = blockOptions;
     this.clock = clock;
   }
 
   /** Opens the store at {@code root}, replaying every tenant's WAL. */
   public static Storage open(Path root, StorageOptions options, Clock clock) throws IOException {
+    return open(root, options, BlockOptions.DEFAULT, clock);
+  }
+
+  /**
+   * Opens the store at {@code root}: every tenant's blocks, then its WAL. Blocks are cut, compacted and
+   * expired by {@link #runMaintenance()}, which {@link #startMaintenance} runs periodically.
+   */
+  public static Storage open(Path root, StorageOptions options, BlockOptions blockOptions, Clock clock)
+      throws IOException {
     Files.createDirectories(root);
-    Storage s = new Storage(root, options, clock);
+    Storage s = new Storage(root, options, blockOptions, clock);
     try (Stream<Path> dirs = Files.list(root)) {
       for (Path d : dirs.filter(d -> Files.isDirectory(d.resolve(TenantStore.WAL_DIR))).sorted().toList()) {
         String tenant = d.getFileName().toString();
         if (validTenant(tenant)) {
-          s.tenants.put(tenant, TenantStore.open(tenant, d, options));
+          s.tenants.put(tenant, TenantStore.open(tenant, d, options, blockOptions, clock));
         }
       }
     }
@@ -94,7 +107,7 @@ public final class Storage implements AutoCloseable {
     }
     return tenants.computeIfAbsent(tenant, id -> {
       try {
-        return TenantStore.open(id, root.resolve(id), options);
+        return TenantStore.open(id, root.resolve(id), options, blockOptions, clock);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -105,7 +118,7 @@ public final class Storage implements AutoCloseable {
   public Queryable queryable(String tenant) {
     return (mint, maxt) -> {
       TenantStore t = tenants.get(tenant);
-      return t == null ? EMPTY : t.head().querier(mint, maxt);
+      return t == null ? EMPTY : t.querier(mint, maxt);
     };
   }
 
@@ -118,6 +131,52 @@ public final class Storage implements AutoCloseable {
   public Map<String, List<MetricMetadata>> metadata(String tenant, String metric, int limit) {
     TenantStore t = tenants.get(tenant);
     return t == null ? Map.of() : t.head().metadata().query(metric, limit);
+  }
+
+  /** Persisted blocks of a tenant, oldest first (for StoreAPI, uploads and tests). */
+  public List<io.promgate.tsdb.block.Block> blocks(String tenant) {
+    TenantStore t = tenants.get(tenant);
+    return t == null ? List.of() : t.blocks().blocks();
+  }
+
+  /**
+   * One maintenance pass over all tenants: cut complete head ranges into blocks, compact, apply retention.
+   * Failures are logged per tenant and retried on the next pass.
+   */
+  public void runMaintenance() {
+    for (Map.Entry<String, TenantStore> e : new java.util.TreeMap<>(tenants).entrySet()) {
+      try {
+        e.getValue().maintain(shipper);
+      } catch (IOException | RuntimeException ex) {
+        org.slf4j.LoggerFactory.getLogger(Storage.class).error("tenant {}: block maintenance failed", e.getKey(), ex);
+      }
+    }
+  }
+
+  /** Runs {@link #runMaintenance()} every {@code interval} on one background thread until {@link #close()}. */
+  public synchronized void startMaintenance(java.time.Duration interval) {
+    if (maintenance != null) {
+      return;
+    }
+    maintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tsdb-maintenance");
+      t.setDaemon(true);
+      return t;
+    });
+    maintenance.scheduleWithFixedDelay(this::runMaintenance, interval.toMillis(), interval.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Uploads every new level-1 block to object storage from the next maintenance pass on
+   * ({@code storage.object-store}); see {@link io.promgate.tsdb.objstore.BlockShipper}.
+   */
+  public void uploadTo(io.promgate.tsdb.objstore.BlockShipper shipper) {
+    this.shipper = shipper;
+  }
+
+  public BlockOptions blockOptions() {
+    return blockOptions;
   }
 
   /** Tenants that have a store, sorted. */
@@ -145,6 +204,15 @@ public final class Storage implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
+    java.util.concurrent.ScheduledExecutorService m = maintenance;
+    if (m != null) {
+      m.shutdown();
+      try {
+        m.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     IOException first = null;
     for (TenantStore t : tenants.values()) {
       try {

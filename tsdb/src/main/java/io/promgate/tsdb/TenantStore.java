@@ -27,17 +27,27 @@ final class TenantStore implements AutoCloseable {
   private final String tenant;
   private final Head head;
   private final Wal wal;
+  private final TenantBlocks blocks;
   private final ReentrantLock appendLock = new ReentrantLock();
   private volatile boolean closed;
 
-  private TenantStore(String tenant, Head head, Wal wal) {
+  private TenantStore(String tenant, Head head, Wal wal, TenantBlocks blocks) {
     this.tenant = tenant;
     this.head = head;
     this.wal = wal;
+    this.blocks = blocks;
   }
 
   static TenantStore open(String tenant, Path dir, StorageOptions options) throws IOException {
+    return open(tenant, dir, options, BlockOptions.DEFAULT, java.time.Clock.systemUTC());
+  }
+
+  /** Opens blocks first: their newest maxTime tells the WAL replay which samples are persisted already. */
+  static TenantStore open(String tenant, Path dir, StorageOptions options, BlockOptions blockOptions,
+      java.time.Clock clock) throws IOException {
+    TenantBlocks blocks = TenantBlocks.open(tenant, dir, blockOptions, clock);
     Head head = new Head(new Head.Options(options.headWindow().toMillis(), options.maxSeriesPerTenant()));
+    head.setMinValidTime(blocks.watermark());
     long started = System.nanoTime();
     long[] counts = new long[3];
     Wal wal = Wal.open(dir.resolve(WAL_DIR), options.walSegmentBytes(), new WalVisitor() {
@@ -66,7 +76,10 @@ final class TenantStore implements AutoCloseable {
           (System.nanoTime() - started) / 1_000_000, counts[0], counts[1],
           counts[2] > 0 ? ", " + counts[2] + " samples skipped (unknown series or out of order)" : "");
     }
-    return new TenantStore(tenant, head, wal);
+    if (blocks.watermark() != Long.MIN_VALUE) {
+      head.truncateBefore(blocks.watermark()); // series whose samples are all in blocks
+    }
+    return new TenantStore(tenant, head, wal, blocks);
   }
 
   CompletableFuture<AppendResult> append(List<SeriesSamples> series, List<MetricMetadata> metadata) {
@@ -104,7 +117,57 @@ final class TenantStore implements AutoCloseable {
     return wal;
   }
 
-  /** Drops head data before mint; for the block writer of a later issue. */
+  TenantBlocks blocks() {
+    return blocks;
+  }
+
+  /** Runs an action serialized with appends (head state that appends also touch). */
+  void locked(Runnable action) {
+    appendLock.lock();
+    try {
+      action.run();
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** Blocks then head over [mint, maxt]; series in several are merged by timestamp. */
+  io.promgate.model.Querier querier(long mint, long maxt) {
+    List<io.promgate.model.Querier> qs = new java.util.ArrayList<>();
+    blocks.addQueriers(mint, maxt, qs);
+    qs.add(head.querier(mint, maxt));
+    return new io.promgate.tsdb.query.MergeQuerier(qs);
+  }
+
+  /** One maintenance pass: cut complete head ranges into blocks, compact, apply retention. */
+  void maintain(io.promgate.tsdb.objstore.BlockShipper shipper) throws IOException {
+    if (closed) {
+      return;
+    }
+    blocks.cut(this);
+    java.util.function.Predicate<io.promgate.tsdb.block.BlockMeta> eligible = m -> true;
+    if (shipper != null) {
+      // Level-1 blocks are compacted away only once they are in the bucket (the bucket gets level 1 only).
+      java.util.Set<String> uploaded = blocks.ship(shipper);
+      eligible = m -> m.level() > 1 || uploaded.contains(m.ulid());
+    }
+    while (blocks.compactOnce(eligible)) {
+      // keep going: a compaction can enable the next level
+    }
+    blocks.applyRetention(walBytes());
+  }
+
+  long walBytes() throws IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(wal.dir())) {
+      long sum = 0;
+      for (java.nio.file.Path p : s.toList()) {
+        sum += java.nio.file.Files.size(p);
+      }
+      return sum;
+    }
+  }
+
+  /** Drops head data before mint (after it is persisted in a block). */
   int truncateBefore(long mint) {
     appendLock.lock();
     try {

@@ -46,6 +46,8 @@ public final class Head implements Queryable {
   private int nextRef = 1;
   private volatile long minTime = Long.MAX_VALUE;
   private volatile long maxTime = Long.MIN_VALUE;
+  /** Samples before this are persisted in blocks; older appends are too old (Prometheus' minValidTime). */
+  private volatile long minValidTime = Long.MIN_VALUE;
   private int epoch;
 
   public Head(Options options) {
@@ -93,7 +95,7 @@ public final class Head implements Queryable {
       for (int i = 0; i < s.size(); i++) {
         long t = s.timestamps()[i];
         double v = s.values()[i];
-        if (newest != Long.MIN_VALUE && t < newest - options.windowMillis()) {
+        if ((newest != Long.MIN_VALUE && t < newest - options.windowMillis()) || t < minValidTime) {
           p.reject(RejectReason.TOO_OLD, 1, "sample at " + t + " for series " + ms.labels()
               + " is older than the head window (newest sample " + newest + ")");
         } else if (t < ms.pendingT) {
@@ -175,7 +177,7 @@ public final class Head implements Queryable {
     if (s == null) {
       s = aliases.get(ref);
     }
-    if (s == null || t <= s.lastTimestamp()) {
+    if (s == null || t <= s.lastTimestamp() || t < minValidTime) {
       return false;
     }
     s.append(t, v);
@@ -222,6 +224,11 @@ public final class Head implements Queryable {
       }
     }
     if (gone.isEmpty()) {
+      long min = Long.MAX_VALUE;
+      for (MemSeries s : byLabels.values()) {
+        min = Math.min(min, s.minTime());
+      }
+      minTime = min;
       return 0;
     }
     index.remove(gone, goneLabels);
@@ -235,6 +242,29 @@ public final class Head implements Queryable {
     }
     minTime = min;
     return gone.cardinality();
+  }
+
+  /**
+   * Raises the time before which samples are rejected (they are in blocks now). Call with the append lock
+   * held, before truncating, and before WAL replay so that replay skips what blocks already hold.
+   */
+  public void setMinValidTime(long t) {
+    minValidTime = Math.max(minValidTime, t);
+  }
+
+  public long minValidTime() {
+    return minValidTime;
+  }
+
+  /**
+   * Every WAL ref the head resolves, with its labels (aliases from replay included), for a WAL checkpoint
+   * that must keep later samples resolvable. Serialized with appends by the caller.
+   */
+  public void forEachSeriesRef(java.util.function.ObjIntConsumer<Labels> action) {
+    for (MemSeries s : byLabels.values()) {
+      action.accept(s.labels(), s.ref());
+    }
+    aliases.forEach((ref, s) -> action.accept(s.labels(), ref));
   }
 
   // ---- read path (concurrent) ----

@@ -69,8 +69,9 @@ public final class Wal implements AutoCloseable {
   /** Replays the WAL in {@code dir} into the visitor, repairing a torn or corrupt tail, then opens it. */
   public static Wal open(Path dir, long segmentBytes, WalVisitor visitor) throws IOException {
     Files.createDirectories(dir);
+    int first = WalCheckpoint.replayLatest(dir, visitor);
     List<Integer> segments = segments(dir);
-    int last = 0;
+    int last = first;
     long lastSize = 0;
     boolean ended = false;
     for (int i = 0; i < segments.size(); i++) {
@@ -275,6 +276,31 @@ public final class Wal implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Closes the current segment if it holds anything and starts the next one; returns the number of the
+   * segment now being written, so that every earlier segment is closed (for checkpoints).
+   */
+  public synchronized int roll() throws IOException {
+    if (failure != null) {
+      throw new IOException("write-ahead log unusable after an earlier error: " + failure.getMessage(), failure);
+    }
+    if (segmentSize > 0) {
+      rollover();
+    }
+    return segment;
+  }
+
+  /** Closed segments before {@code seg}, oldest first. */
+  public List<Path> segmentsBefore(int seg) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (int s : segments(dir)) {
+      if (s < seg) {
+        out.add(segmentPath(s));
+      }
+    }
+    return out;
   }
 
   /** Number of fsyncs so far (for tests and metrics: group commit makes it much smaller than #syncs). */

@@ -1,0 +1,303 @@
+package io.promgate.tsdb;
+
+import io.promgate.model.Labels;
+import io.promgate.model.Querier;
+import io.promgate.model.ValueType;
+import io.promgate.model.chunk.XorAppender;
+import io.promgate.model.chunk.XorChunk;
+import io.promgate.model.chunk.XorIterator;
+import io.promgate.tsdb.block.Block;
+import io.promgate.tsdb.block.BlockMeta;
+import io.promgate.tsdb.block.BlockWriter;
+import io.promgate.tsdb.block.CrashPoint;
+import io.promgate.tsdb.block.Ulid;
+import io.promgate.tsdb.compact.CompactionPlanner;
+import io.promgate.tsdb.compact.RetentionPolicy;
+import io.promgate.tsdb.head.ChunkSeries;
+import io.promgate.tsdb.head.Head;
+import io.promgate.tsdb.wal.Wal;
+import io.promgate.tsdb.wal.WalCheckpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The persisted blocks of one tenant and their life cycle: cutting the head into blocks, compaction and
+ * retention. One maintenance step at a time (this object's monitor); queries read the volatile block list.
+ *
+ * <p>Order of durability, the invariant every crash test checks: a block directory is complete and renamed
+ * before the head forgets its samples and before the WAL drops a segment; the WAL replay skips samples older
+ * than the newest block's maxTime (head minValidTime), so a crash between those steps neither loses nor
+ * duplicates a sample. Compacted source blocks are named as parents in the new block's meta, so a crash
+ * before they are deleted is repaired at the next open (Prometheus does the same).
+ */
+final class TenantBlocks {
+  private static final Logger LOG = LoggerFactory.getLogger(TenantBlocks.class);
+
+  private final String tenant;
+  private final Path dir;
+  private final BlockOptions options;
+  private final Clock clock;
+  private volatile List<Block> blocks; // sorted by minTime
+
+  private TenantBlocks(String tenant, Path dir, BlockOptions options, Clock clock, List<Block> blocks) {
+    this.tenant = tenant;
+    this.dir = dir;
+    this.options = options;
+    this.clock = clock;
+    this.blocks = blocks;
+  }
+
+  /** Opens the blocks under a tenant directory, deleting leftovers of crashed writes and compactions. */
+  static TenantBlocks open(String tenant, Path dir, BlockOptions options, Clock clock) throws IOException {
+    Files.createDirectories(dir);
+    // An empty Prometheus WAL directory: promtool tsdb dump (and Prometheus' read-only DB) insist on
+    // opening <dir>/wal; empty, it reads as an empty head. Our own WAL is wal-promgate/.
+    Files.createDirectories(dir.resolve("wal"));
+    List<Block> found = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.sorted().toList()) {
+        String name = p.getFileName().toString();
+        if (!Files.isDirectory(p)) {
+          continue;
+        }
+        if (name.endsWith(".tmp") && Ulid.isValid(name.substring(0, name.length() - 4))) {
+          LOG.info("tenant {}: deleting unfinished block {}", tenant, name);
+          BlockWriter.deleteRecursively(p);
+        } else if (Ulid.isValid(name) && Files.exists(p.resolve("meta.json"))) {
+          found.add(Block.open(p));
+        }
+      }
+    }
+    Set<String> parents = new HashSet<>();
+    for (Block b : found) {
+      parents.addAll(b.meta().parents());
+    }
+    List<Block> live = new ArrayList<>();
+    for (Block b : found) {
+      if (parents.contains(b.meta().ulid())) {
+        LOG.info("tenant {}: deleting block {}, already compacted into a newer block", tenant, b.meta().ulid());
+        BlockWriter.deleteRecursively(b.dir());
+      } else {
+        live.add(b);
+      }
+    }
+    live.sort(Comparator.comparingLong(b -> b.meta().minTime()));
+    return new TenantBlocks(tenant, dir, options, clock, List.copyOf(live));
+  }
+
+  List<Block> blocks() {
+    return blocks;
+  }
+
+  /** End (exclusive) of the newest block; the head must not accept or replay anything older. */
+  long watermark() {
+    long w = Long.MIN_VALUE;
+    for (Block b : blocks) {
+      w = Math.max(w, b.meta().maxTime());
+    }
+    return w;
+  }
+
+  void addQueriers(long mint, long maxt, List<Querier> out) {
+    for (Block b : blocks) {
+      if (b.overlaps(mint, maxt)) {
+        out.add(b.querier(mint, maxt));
+      }
+    }
+  }
+
+  long sizeBytes() {
+    long s = 0;
+    for (Block b : blocks) {
+      s += b.sizeBytes();
+    }
+    return s;
+  }
+
+  // ---- cut ----
+
+  /**
+   * Writes every complete block range of the head as a block. A range [start, start + D) is complete once
+   * its end is more than the head window before the newest sample: no sample for it can be accepted any
+   * more. (Prometheus cuts when the head spans 1.5 block ranges, with an append window of half a range;
+   * ours is the configurable head window, so the rule is stated in terms of it.)
+   */
+  synchronized int cut(TenantStore ts) throws IOException {
+    Head head = ts.head();
+    long d = options.blockDuration().toMillis();
+    int written = 0;
+    while (true) {
+      long hmin = head.minTime();
+      long hmax = head.maxTime();
+      if (hmin == Long.MAX_VALUE || hmax == Long.MIN_VALUE) {
+        break;
+      }
+      long start = Math.floorDiv(Math.max(hmin, head.minValidTime()), d) * d;
+      long end = start + d;
+      if (end > hmax - head.options().windowMillis()) {
+        break;
+      }
+      ts.locked(() -> head.setMinValidTime(end));
+      List<ChunkSeries> series = trim(head.querier(start, end - 1).selectChunks(List.of()), start, end);
+      if (!series.isEmpty()) {
+        String ulid = Ulid.next(clock.millis());
+        BlockMeta meta = new BlockMeta(ulid, start, end, 0, 0, 0, 1, List.of(ulid), List.of(), externalLabels());
+        Path p = BlockWriter.write(dir, meta, series);
+        CrashPoint.hit("after-block-rename");
+        Block b = Block.open(p);
+        List<Block> next = new ArrayList<>(blocks);
+        next.add(b);
+        next.sort(Comparator.comparingLong(x -> x.meta().minTime()));
+        blocks = List.copyOf(next);
+        written++;
+        LOG.info("tenant {}: wrote block {} [{}, {}): {} series, {} samples", tenant, ulid, start, end,
+            b.meta().numSeries(), b.meta().numSamples());
+      }
+      ts.truncateBefore(end);
+      truncateWal(ts, end);
+    }
+    return written;
+  }
+
+  private Map<String, String> externalLabels() {
+    Map<String, String> l = new TreeMap<>(options.externalLabels());
+    l.put("tenant_id", tenant);
+    return l;
+  }
+
+  /** Keeps only samples in [start, end); chunks crossing a bound are re-encoded (rare: only unaligned ranges). */
+  static List<ChunkSeries> trim(List<ChunkSeries> in, long start, long end) {
+    List<ChunkSeries> out = new ArrayList<>(in.size());
+    for (ChunkSeries s : in) {
+      List<XorChunk> cs = new ArrayList<>(s.chunks().size());
+      for (XorChunk c : s.chunks()) {
+        if (c.minTime() >= start && c.maxTime() < end) {
+          cs.add(c);
+        } else if (c.maxTime() >= start && c.minTime() < end) {
+          XorAppender a = new XorAppender();
+          XorIterator it = c.iterator();
+          while (it.next() != ValueType.NONE) {
+            if (it.timestamp() >= start && it.timestamp() < end) {
+              a.append(it.timestamp(), it.value());
+            }
+          }
+          if (a.numSamples() > 0) {
+            cs.add(a.toChunk());
+          }
+        }
+      }
+      if (!cs.isEmpty()) {
+        out.add(new ChunkSeries(s.labels(), cs));
+      }
+    }
+    return out;
+  }
+
+  private static void truncateWal(TenantStore ts, long watermark) throws IOException {
+    Wal wal = ts.wal();
+    int current = wal.roll();
+    int keep = WalCheckpoint.firstNeeded(wal, current, watermark);
+    if (wal.segmentsBefore(keep).isEmpty()) {
+      return;
+    }
+    WalCheckpoint.Builder b = new WalCheckpoint.Builder();
+    ts.locked(() -> {
+      ts.head().forEachSeriesRef(b::series);
+      ts.head().metadata().query(null, -1).values().forEach(l -> l.forEach(b::metadata));
+    });
+    WalCheckpoint.write(wal, keep, b);
+  }
+
+  // ---- compaction ----
+
+  /** Runs one compaction if the planner finds one; returns whether it did. */
+  synchronized boolean compactOnce(java.util.function.Predicate<BlockMeta> eligible) throws IOException {
+    List<Block> current = blocks;
+    List<BlockMeta> metas = current.stream().map(Block::meta).filter(eligible).toList();
+    List<BlockMeta> plan = CompactionPlanner.plan(metas, options.compactionRanges());
+    if (plan.size() < 2) {
+      return false;
+    }
+    Set<String> ids = new HashSet<>();
+    plan.forEach(m -> ids.add(m.ulid()));
+    List<Block> sources = current.stream().filter(b -> ids.contains(b.meta().ulid())).toList();
+    TreeMap<Labels, List<XorChunk>> merged = new TreeMap<>();
+    TreeSet<String> allSources = new TreeSet<>();
+    int level = 0;
+    for (Block b : sources) { // sorted by minTime and non-overlapping, so chunks stay in order
+      for (ChunkSeries s : b.selectChunks(List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
+        merged.computeIfAbsent(s.labels(), k -> new ArrayList<>()).addAll(s.chunks());
+      }
+      allSources.addAll(b.meta().sources());
+      level = Math.max(level, b.meta().level());
+    }
+    List<ChunkSeries> series = new ArrayList<>(merged.size());
+    merged.forEach((l, c) -> series.add(new ChunkSeries(l, c)));
+    String ulid = Ulid.next(clock.millis());
+    BlockMeta meta = new BlockMeta(ulid, sources.get(0).meta().minTime(),
+        sources.get(sources.size() - 1).meta().maxTime(), 0, 0, 0, level + 1, new ArrayList<>(allSources),
+        sources.stream().map(b -> b.meta().ulid()).toList(), externalLabels());
+    Block nb = Block.open(BlockWriter.write(dir, meta, series));
+    CrashPoint.hit("compaction-after-rename");
+    List<Block> next = new ArrayList<>(current);
+    next.removeAll(sources);
+    next.add(nb);
+    next.sort(Comparator.comparingLong(x -> x.meta().minTime()));
+    blocks = List.copyOf(next);
+    LOG.info("tenant {}: compacted {} blocks into {} [{}, {}) level {}", tenant, sources.size(), ulid,
+        meta.minTime(), meta.maxTime(), meta.level());
+    boolean first = true;
+    for (Block b : sources) {
+      BlockWriter.deleteRecursively(b.dir());
+      if (first) {
+        CrashPoint.hit("compaction-after-first-delete");
+        first = false;
+      }
+    }
+    return true;
+  }
+
+  // ---- upload ----
+
+  /** Uploads new level-1 blocks; returns the ULIDs known to be in the bucket. */
+  synchronized Set<String> ship(io.promgate.tsdb.objstore.BlockShipper shipper) throws IOException {
+    shipper.ship(dir, blocks);
+    return io.promgate.tsdb.objstore.BlockShipper.uploaded(dir);
+  }
+
+  // ---- retention ----
+
+  /** Deletes blocks beyond time or size retention; returns how many. */
+  synchronized int applyRetention(long walBytes) throws IOException {
+    List<Block> current = blocks;
+    Map<String, Long> sizes = new TreeMap<>();
+    current.forEach(b -> sizes.put(b.meta().ulid(), b.sizeBytes()));
+    Set<String> gone = RetentionPolicy.expired(current.stream().map(Block::meta).toList(), clock.millis(),
+        options.retention().toMillis(), options.retentionBytes(), walBytes, m -> sizes.get(m.ulid()));
+    if (gone.isEmpty()) {
+      return 0;
+    }
+    blocks = current.stream().filter(b -> !gone.contains(b.meta().ulid())).toList();
+    for (Block b : current) {
+      if (gone.contains(b.meta().ulid())) {
+        LOG.info("tenant {}: retention deletes block {} [{}, {})", tenant, b.meta().ulid(), b.meta().minTime(),
+            b.meta().maxTime());
+        BlockWriter.deleteRecursively(b.dir());
+      }
+    }
+    return gone.size();
+  }
+}
