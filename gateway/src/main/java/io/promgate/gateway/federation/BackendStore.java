@@ -1,0 +1,36 @@
+package io.promgate.gateway.federation;
+
+import io.promgate.model.Labels;
+import io.promgate.model.LabelMatcher;
+import io.promgate.model.SelectHints;
+import io.promgate.model.SeriesSet;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * One configured backend as the federation sees it: asynchronous raw-data selects and metadata, per
+ * tenant. Implementations never block the calling event loop; the returned sets are complete (already
+ * received), so the engine can walk them on a worker thread without I/O.
+ *
+ * <p>External labels are not this interface's concern: {@link FederatedQueryable} adds them, so every kind
+ * of backend treats them the same way.
+ */
+public interface BackendStore {
+  String name();
+
+  /** Series matching all matchers with samples in {@code [mint, maxt]} (inclusive), any order. */
+  Future<SeriesSet> select(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers);
+
+  /** Label sets of series matching any of the matcher lists, deduplicated. */
+  Future<List<Labels>> series(String tenant, long mint, long maxt, List<List<LabelMatcher>> matcherSets);
+
+  /** Sorted label names over series matching the matchers (all series when empty). */
+  Future<List<String>> labelNames(String tenant, long mint, long maxt, List<LabelMatcher> matchers);
+
+  /** Sorted values of {@code name} over series matching the matchers (all series when empty). */
+  Future<List<String>> labelValues(String tenant, String name, long mint, long maxt, List<LabelMatcher> matchers);
+
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,107 @@
+package io.promgate.gateway.federation;
+
+import io.promgate.gateway.GatewayContext;
+import io.promgate.gateway.GatewayPlugin;
+import io.promgate.gateway.backend.PrometheusProxyBackend;
+import io.promgate.gateway.backend.QueryBackend;
+import io.promgate.gateway.backend.prometheus.PrometheusStore;
+import io.promgate.gateway.backend.prometheus.ReadMode;
+import io.promgate.model.Queryable;
+import io.promgate.model.StorageException;
+import io.promgate.promql.engine.Engine;
+import io.promgate.routing.config.BackendConfig;
+import io.promgate.routing.config.PromgateConfig;
+import io.promgate.routing.plan.TimeRangePlanner;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Installs the {@link FederatedBackend} when the config is more than one plain upstream (several
+ * backends, a {@code storeapi} or {@code local} backend, or external labels): builds one
+ * {@link BackendStore} and one guard per backend, the planner, and pass-throughs for pushdown.
+ *
+ * <p>{@code local} backends read the bundled store through {@code localStore} (tenant to Queryable); the
+ * store's own plugin owns opening it, so the no-argument constructor (ServiceLoader) leaves it unset and a
+ * {@code local} backend then fails with a message until the lead wires the two together.
+ */
+public final class FederationPlugin implements GatewayPlugin {
+  private final GuardOptions guardOptions;
+  private final ReadMode readMode;
+  private final Function<String, Queryable> localStore;
+  private final Clock clock;
+  private volatile FederatedBackend installed;
+  private volatile GuardRegistry guards;
+
+  public FederationPlugin() {
+    this(GuardOptions.defaults(), ReadMode.valueOf(System.getProperty("promgate.prometheus.readMode", "AUTO")), null,
+        Clock.systemUTC());
+  }
+
+  public FederationPlugin(GuardOptions guardOptions, ReadMode readMode, Function<String, Queryable> localStore,
+      Clock clock) {
+    this.guardOptions = guardOptions;
+    this.readMode = readMode;
+    this.localStore = localStore;
+    this.clock = clock;
+  }
+
+  /** Whether this config needs federation rather than the plain pass-through of one upstream. */
+  public static boolean applies(PromgateConfig c) {
+    if (c.backends().isEmpty()) {
+      return false;
+    }
+    return c.soleUpstream().map(p -> !p.externalLabels().isEmpty()).orElse(true);
+  }
+
+  @Override
+  public Future<Void> start(GatewayContext ctx) {
+    PromgateConfig c = ctx.config();
+    if (!applies(c) || ctx.queryBackend().isPresent()) {
+      return Future.succeededFuture();
+    }
+    String tenantHeader = c.tenancy().upstreamHeader();
+    Map<String, BackendStore> stores = new LinkedHashMap<>();
+    Map<String, QueryBackend> passThrough = new LinkedHashMap<>();
+    for (BackendConfig b : c.backends().values()) {
+      if (b instanceof BackendConfig.Prometheus p) {
+        stores.put(p.name(), new PrometheusStore(ctx.vertx(), p, tenantHeader, readMode));
+        passThrough.put(p.name(), new PrometheusProxyBackend(ctx.vertx(), p, tenantHeader, ctx.metrics(),
+            Integer.getInteger("promgate.upstreamPoolSize", 64)));
+      } else if (b instanceof BackendConfig.StoreApi s) {
+        stores.put(s.name(), new StoreApiStore(ctx.vertx(), s));
+      } else if (b instanceof BackendConfig.Local l) {
+        Function<String, Queryable> local = localStore != null ? localStore : tenant -> {
+          throw new StorageException("the bundled store is not wired into federation in this build");
+        };
+        stores.put(l.name(), new QueryableStore(l.name(), ctx.vertx(), local));
+      }
+    }
+    guards = new GuardRegistry(ctx.vertx(), guardOptions);
+    ctx.metrics().register(guards);
+    TimeRangePlanner planner = TimeRangePlanner.of(c, clock);
+    FederatedQueryable fq = new FederatedQueryable(planner, stores, c.backends(), guards);
+    MetadataFederation meta = new MetadataFederation(planner, stores, c.backends(), fq);
+    Duration lookback = Duration.ofMinutes(5);
+    Engine engine = Engine.builder().lookbackDelta(lookback).build();
+    installed = new FederatedBackend(ctx.vertx(), fq, c.backends(), passThrough, meta, engine, lookback.toMillis(),
+        c.dedup().replicaLabels(), c.partialResponse(), clock);
+    ctx.queryBackend(installed);
+    ctx.onClose(() -> {
+      Future<Void> f = Future.succeededFuture();
+      for (QueryBackend q : passThrough.values()) {
+        f = f.eventually(q::close);
+      }
+      return f;
+    });
+    return Future.succeededFuture();
+  }
+
+  /** The guards, for tests and explain (null before start or when federation does not apply). */
+  public GuardRegistry guards() {
+    return guards;
+  }
+}

@@ -1,0 +1,85 @@
+package io.promgate.gateway.federation;
+
+import io.promgate.model.LabelMatcher;
+import io.promgate.model.Labels;
+import io.promgate.model.Querier;
+import io.promgate.model.Queryable;
+import io.promgate.model.SelectHints;
+import io.promgate.model.Series;
+import io.promgate.model.SeriesSet;
+import io.promgate.model.SeriesSets;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A blocking, in-process {@link Queryable} per tenant (the bundled store, {@code local}) as a
+ * {@link BackendStore}: every call runs on a Vert.x worker, and the selected series are drained there, so
+ * the event loop never waits for a disk read.
+ */
+public final class QueryableStore implements BackendStore {
+  private final String name;
+  private final Vertx vertx;
+  private final Function<String, Queryable> perTenant;
+
+  public QueryableStore(String name, Vertx vertx, Function<String, Queryable> perTenant) {
+    this.name = name;
+    this.vertx = vertx;
+    this.perTenant = perTenant;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Future<SeriesSet> select(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers) {
+    return vertx.executeBlocking(() -> {
+      try (Querier q = perTenant.apply(tenant).querier(mint, maxt)) {
+        SeriesSet s = q.select(true, hints, matchers);
+        List<Series> list = SeriesSets.toList(s);
+        return SeriesSets.of(list, s.warnings());
+      }
+    }, false);
+  }
+
+  @Override
+  public Future<List<Labels>> series(String tenant, long mint, long maxt, List<List<LabelMatcher>> matcherSets) {
+    return vertx.executeBlocking(() -> {
+      Set<Labels> out = new LinkedHashSet<>();
+      try (Querier q = perTenant.apply(tenant).querier(mint, maxt)) {
+        for (List<LabelMatcher> ms : matcherSets) {
+          SeriesSet s = q.select(true, new SelectHints(mint, maxt, 0, 0, "series", List.of(), false), ms);
+          while (s.next()) {
+            out.add(s.at().labels());
+          }
+        }
+      }
+      return new ArrayList<>(out);
+    }, false);
+  }
+
+  @Override
+  public Future<List<String>> labelNames(String tenant, long mint, long maxt, List<LabelMatcher> matchers) {
+    return vertx.executeBlocking(() -> {
+      try (Querier q = perTenant.apply(tenant).querier(mint, maxt)) {
+        return q.labelNames(matchers);
+      }
+    }, false);
+  }
+
+  @Override
+  public Future<List<String>> labelValues(String tenant, String label, long mint, long maxt,
+      List<LabelMatcher> matchers) {
+    return vertx.executeBlocking(() -> {
+      try (Querier q = perTenant.apply(tenant).querier(mint, maxt)) {
+        return q.labelValues(label, matchers);
+      }
+    }, false);
+  }
+}

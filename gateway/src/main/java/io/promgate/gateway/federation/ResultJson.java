@@ -1,0 +1,106 @@
+package io.promgate.gateway.federation;
+
+import io.promgate.model.Labels;
+import io.promgate.promql.engine.FloatSeries;
+import io.promgate.promql.engine.QueryResult;
+import io.promgate.promql.engine.Sample;
+import io.promgate.promql.engine.Value;
+import io.promgate.promql.engine.ValueFormat;
+import io.vertx.core.json.Json;
+import java.util.Collection;
+
+/** Query results in Prometheus' JSON envelope, with warnings and infos, formatted as Prometheus does. */
+final class ResultJson {
+  private ResultJson() {}
+
+  static String render(QueryResult r, Collection<String> extraWarnings) {
+    StringBuilder sb = new StringBuilder(1024);
+    sb.append("{\"status\":\"success\",\"data\":{\"resultType\":\"").append(r.value().resultType())
+        .append("\",\"result\":");
+    value(sb, r.value());
+    sb.append('}');
+    java.util.LinkedHashSet<String> warnings = new java.util.LinkedHashSet<>(extraWarnings);
+    warnings.addAll(r.warnings());
+    strings(sb, "warnings", warnings);
+    strings(sb, "infos", r.infos());
+    return sb.append('}').toString();
+  }
+
+  private static void strings(StringBuilder sb, String key, Collection<String> list) {
+    if (list.isEmpty()) {
+      return;
+    }
+    sb.append(",\"").append(key).append("\":[");
+    boolean first = true;
+    for (String s : list) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      sb.append(Json.encode(s));
+    }
+    sb.append(']');
+  }
+
+  private static void value(StringBuilder sb, Value v) {
+    if (v instanceof Value.Scalar s) {
+      point(sb, s.timestamp(), ValueFormat.formatValue(s.value()));
+    } else if (v instanceof Value.StringValue s) {
+        sb.append('[').append(ValueFormat.formatTimestamp(s.timestamp())).append(',').append(Json.encode(s.value()))
+            .append(']');
+    } else if (v instanceof Value.Vector vec) {
+        sb.append('[');
+        boolean first = true;
+        for (Sample s : vec.samples()) {
+          if (!first) {
+            sb.append(',');
+          }
+          first = false;
+          sb.append("{\"metric\":");
+          labels(sb, s.metric());
+          sb.append(",\"value\":");
+          point(sb, s.timestamp(), ValueFormat.formatValue(s.value()));
+          sb.append('}');
+        }
+        sb.append(']');
+    } else if (v instanceof Value.Matrix m) {
+        sb.append('[');
+        boolean first = true;
+        for (FloatSeries s : m.series()) {
+          if (s.size() == 0) {
+            continue;
+          }
+          if (!first) {
+            sb.append(',');
+          }
+          first = false;
+          sb.append("{\"metric\":");
+          labels(sb, s.metric());
+          sb.append(",\"values\":[");
+          for (int i = 0; i < s.size(); i++) {
+            if (i > 0) {
+              sb.append(',');
+            }
+            point(sb, s.timestampAt(i), ValueFormat.formatValue(s.valueAt(i)));
+          }
+          sb.append("]}");
+        }
+        sb.append(']');
+    }
+  }
+
+  private static void point(StringBuilder sb, long t, String v) {
+    sb.append('[').append(ValueFormat.formatTimestamp(t)).append(",\"").append(v).append("\"]");
+  }
+
+  static void labels(StringBuilder sb, Labels l) {
+    sb.append('{');
+    for (int i = 0; i < l.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(Json.encode(l.name(i))).append(':').append(Json.encode(l.value(i)));
+    }
+    sb.append('}');
+  }
+}

@@ -1,0 +1,85 @@
+package io.promgate.gateway.federation;
+
+import io.promgate.model.LabelMatcher;
+import io.promgate.model.Labels;
+import io.promgate.model.SelectHints;
+import io.promgate.model.SeriesSet;
+import io.promgate.routing.config.BackendConfig;
+import io.promgate.storeapi.StoreApiClientConfig;
+import io.promgate.storeapi.StoreApiQueryable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A Thanos StoreAPI backend. The tenant travels as gRPC metadata fixed per client, so there is one client
+ * per tenant, created on first use.
+ */
+public final class StoreApiStore implements BackendStore {
+  private final Vertx vertx;
+  private final BackendConfig.StoreApi config;
+  private final Map<String, StoreApiQueryable> clients = new ConcurrentHashMap<>();
+
+  public StoreApiStore(Vertx vertx, BackendConfig.StoreApi config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return config.name();
+  }
+
+  private StoreApiQueryable client(String tenant) {
+    return clients.computeIfAbsent(tenant, t -> StoreApiQueryable.create(vertx,
+        StoreApiClientConfig.plaintext(config.address().host(), config.address().port())
+            .withTimeout(config.timeout()).withTenant(t)));
+  }
+
+  @Override
+  public Future<SeriesSet> select(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers) {
+    return client(tenant).selectAsync(mint, maxt, true, hints, matchers);
+  }
+
+  @Override
+  public Future<List<Labels>> series(String tenant, long mint, long maxt, List<List<LabelMatcher>> matcherSets) {
+    List<Future<SeriesSet>> fs = new ArrayList<>();
+    for (List<LabelMatcher> ms : matcherSets) {
+      fs.add(client(tenant).selectAsync(mint, maxt, true,
+          new SelectHints(mint, maxt, 0, 0, "series", List.of(), false), ms));
+    }
+    return Future.all(fs).map(cf -> {
+      Set<Labels> out = new LinkedHashSet<>();
+      for (Future<SeriesSet> f : fs) {
+        SeriesSet s = f.result();
+        while (s.next()) {
+          out.add(s.at().labels());
+        }
+      }
+      return new ArrayList<>(out);
+    });
+  }
+
+  @Override
+  public Future<List<String>> labelNames(String tenant, long mint, long maxt, List<LabelMatcher> matchers) {
+    return client(tenant).labelNamesAsync(mint, maxt, matchers);
+  }
+
+  @Override
+  public Future<List<String>> labelValues(String tenant, String name, long mint, long maxt,
+      List<LabelMatcher> matchers) {
+    return client(tenant).labelValuesAsync(mint, maxt, name, matchers);
+  }
+
+  @Override
+  public Future<Void> close() {
+    List<Future<Void>> fs = new ArrayList<>();
+    clients.values().forEach(c -> fs.add(c.close()));
+    return Future.join(fs).mapEmpty();
+  }
+}
