@@ -27,11 +27,9 @@ public final class StoreApiServer {
   static final int STEP_BYTES = 256 * 1024;
 
   private final HttpServer http;
-  private final StoreApiService service;
 
-  private StoreApiServer(HttpServer http, StoreApiService service) {
+  private StoreApiServer(HttpServer http) {
     this.http = http;
-    this.service = service;
   }
 
   public static Future<StoreApiServer> start(Vertx vertx, TenantQueryables stores, StoreApiServerConfig config) {
@@ -52,7 +50,7 @@ public final class StoreApiServer {
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath()));
     }
     return vertx.createHttpServer(options).requestHandler(grpc).listen()
-        .map(http -> new StoreApiServer(http, service));
+        .map(StoreApiServer::new);
   }
 
   /** The bound port (useful when configured with 0). */
