@@ -34,7 +34,10 @@ final class Annotations {
     return new ArrayList<>(infos);
   }
 
-  /** Go's %q for the strings Prometheus quotes in its messages. */
+  /**
+   * Go's %q for the strings Prometheus quotes in its messages. Go strings are bytes; a byte that is not
+   * valid UTF-8 may reach us as a lone surrogate U+DC80..U+DCFF and is printed as {@code \xNN}.
+   */
   static String quote(String s) {
     StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
@@ -46,7 +49,11 @@ final class Annotations {
         case '\t' -> sb.append("\\t");
         case '\r' -> sb.append("\\r");
         default -> {
-          if (c < 0x20 || c == 0x7f) {
+          if (c >= 0xDC80 && c <= 0xDCFF) {
+            // A byte that was not valid UTF-8, carried as a lone surrogate ("surrogateescape"): Go prints it
+            // as the raw byte.
+            sb.append(String.format("\\x%02x", c - 0xDC00));
+          } else if (c < 0x20 || c == 0x7f) {
             sb.append(String.format("\\x%02x", (int) c));
           } else {
             sb.append(c);

@@ -3,7 +3,14 @@ package io.promgate.promql.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promgate.model.LabelMatcher;
 import io.promgate.model.Labels;
+import io.promgate.model.SampleIterator;
+import io.promgate.model.SelectHints;
+import io.promgate.model.Series;
+import io.promgate.model.SeriesSet;
+import io.promgate.model.SeriesSets;
+import io.promgate.model.ValueType;
 import io.promgate.model.Querier;
 import io.promgate.model.Queryable;
 import io.promgate.promql.engine.storage.MemoryStorage;
@@ -118,19 +125,18 @@ class EngineTest {
       Querier q = store.querier(mint, maxt);
       return new Querier() {
         @Override
-        public io.promgate.model.SeriesSet select(boolean sort, io.promgate.model.SelectHints hints,
-            List<io.promgate.model.LabelMatcher> matchers) {
+        public SeriesSet select(boolean sort, SelectHints hints, List<LabelMatcher> matchers) {
           selects.incrementAndGet();
           return q.select(sort, hints, matchers);
         }
 
         @Override
-        public List<String> labelValues(String name, List<io.promgate.model.LabelMatcher> matchers) {
+        public List<String> labelValues(String name, List<LabelMatcher> matchers) {
           return q.labelValues(name, matchers);
         }
 
         @Override
-        public List<String> labelNames(List<io.promgate.model.LabelMatcher> matchers) {
+        public List<String> labelNames(List<LabelMatcher> matchers) {
           return q.labelNames(matchers);
         }
       };
@@ -156,5 +162,76 @@ class EngineTest {
     assertThat(plan.get(1).hints().start()).isEqualTo(100_000 - 600_000 - 300_000 + 1);
     assertThat(plan.get(1).hints().end()).isEqualTo(100_000);
     assertThat(plan.get(1).hints().step()).isEqualTo(60_000);
+  }
+
+  /** Native histogram samples are left out with a warning rather than failing the whole query. */
+  @Test
+  void histogramSamplesAreLeftOutWithAWarning() {
+    Series mixed = new Series() {
+      @Override
+      public Labels labels() {
+        return Labels.of("__name__", "up", "pod", "h");
+      }
+
+      @Override
+      public SampleIterator iterator() {
+        // A histogram at 0s, a float 7 at 1s.
+        return new SampleIterator() {
+          int i = -1;
+
+          private ValueType at() {
+            return i == 0 ? ValueType.HISTOGRAM : i == 1 ? ValueType.FLOAT : ValueType.NONE;
+          }
+
+          @Override
+          public ValueType next() {
+            i++;
+            return at();
+          }
+
+          @Override
+          public ValueType seek(long t) {
+            if (i < 0) {
+              i = 0;
+            }
+            while (at() != ValueType.NONE && timestamp() < t) {
+              i++;
+            }
+            return at();
+          }
+
+          @Override
+          public long timestamp() {
+            return i * 1000L;
+          }
+
+          @Override
+          public double value() {
+            return 7;
+          }
+        };
+      }
+    };
+    Queryable q = (mint, maxt) -> new Querier() {
+      @Override
+      public SeriesSet select(boolean sort, SelectHints hints, List<LabelMatcher> matchers) {
+        return SeriesSets.of(List.of(mixed));
+      }
+
+      @Override
+      public List<String> labelValues(String name, List<LabelMatcher> matchers) {
+        return List.of();
+      }
+
+      @Override
+      public List<String> labelNames(List<LabelMatcher> matchers) {
+        return List.of();
+      }
+    };
+    QueryResult r = engine.instantQuery(q, PromQLParser.parse("up"), 2000);
+    assertThat(((Value.Vector) r.value()).samples()).singleElement()
+        .satisfies(s -> assertThat(s.value()).isEqualTo(7));
+    assertThat(r.warnings()).singleElement().asString()
+        .startsWith("PromQL warning: native histogram samples are not supported yet");
   }
 }
