@@ -43,7 +43,11 @@ final class LexicalCheck {
           parenDepth++;
           yield null;
         }
-        case PromQLLexer.RIGHT_PAREN -> --parenDepth < 0 ? "unexpected right parenthesis ')'" : null;
+        case PromQLLexer.RIGHT_PAREN -> {
+          // Prometheus' lexer emits the ')' first, so the error starts after it.
+          pos = src.end(t);
+          yield --parenDepth < 0 ? "unexpected right parenthesis ')'" : null;
+        }
         case PromQLLexer.LEFT_BRACE -> {
           inBraces = true;
           yield null;
@@ -82,7 +86,7 @@ final class LexicalCheck {
         default -> null;
       };
       if (msg != null) {
-        return new QueryError(pos, msg);
+        return new QueryError(pos, src.start(t), msg);
       }
     }
     return null;

@@ -76,11 +76,11 @@ public final class PromQLParser {
       if (lexical != null) {
         // Prometheus' lexer ends the token stream at its first error.
         int cut = 0;
-        while (cut < tokens.size() && src.start(tokens.get(cut)) < lexical.position) {
+        while (cut < tokens.size() && src.start(tokens.get(cut)) < lexical.cut) {
           cut++;
         }
         tokens = new ArrayList<>(tokens.subList(0, cut));
-        tokens.add(eof(lexical.position, lexer));
+        tokens.add(eof(lexical.cut, lexer));
       }
       if (tokens.size() == 1 && lexical == null) {
         throw new QueryError(0, "no expression found in input");
@@ -89,7 +89,7 @@ public final class PromQLParser {
       try {
         tree = parseTree(tokens, rule, src, true);
       } catch (QueryError syntax) {
-        if (lexical != null && syntax.position >= lexical.position) {
+        if (lexical != null && syntax.position >= lexical.cut) {
           throw lexical;
         }
         throw syntax;

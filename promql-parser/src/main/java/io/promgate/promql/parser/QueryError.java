@@ -6,10 +6,17 @@ package io.promgate.promql.parser;
  */
 final class QueryError extends RuntimeException {
   final int position;
+  /** For lexical errors: where Prometheus' lexer stopped reading (the bad token's start). */
+  final int cut;
 
   QueryError(int position, String message) {
+    this(position, position, message);
+  }
+
+  QueryError(int position, int cut, String message) {
     super(message, null, false, false);
     this.position = position;
+    this.cut = cut;
   }
 
   static ParseException toParseException(String query, int position, String message) {

@@ -60,6 +60,15 @@ final class SyntaxErrors extends BaseErrorListener {
         return " in @, expected timestamp";
       case PromQL.RULE_aggregation:
         return " in aggregation";
+      case PromQL.RULE_functionArgs:
+        // yacc's error recovery pops back to the nearest rule with an error production; inside an
+        // aggregation's arguments that is "aggregate_op error".
+        for (ParserRuleContext p = ctx.getParent(); p != null; p = p.getParent()) {
+          if (p.getRuleIndex() == PromQL.RULE_aggregation) {
+            return " in aggregation";
+          }
+        }
+        return "";
       case PromQL.RULE_durationExpr, PromQL.RULE_expr:
         if (!(ctx instanceof PromQL.SubscriptExprContext) && !(ctx instanceof PromQL.DurationExprContext)) {
           return "";

@@ -46,7 +46,7 @@ class ParseErrorsTest {
     assertThat(fail("foo ~ bar").getMessage()).isEqualTo("1:5: parse error: unexpected character: '~'");
     assertThat(fail("foo[5m x]").getMessage())
         .isEqualTo("1:8: parse error: unexpected character in duration expression: 'x'");
-    assertThat(fail("rate(foo[5m]))").getMessage()).isEqualTo("1:14: parse error: unexpected right parenthesis ')'");
+    assertThat(fail("rate(foo[5m]))").getMessage()).isEqualTo("1:15: parse error: unexpected right parenthesis ')'");
     assertThat(fail("foo =~ bar").getMessage()).isEqualTo("1:5: parse error: unexpected character after '=': '~'");
   }
 
