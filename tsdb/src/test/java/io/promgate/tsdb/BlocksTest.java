@@ -105,6 +105,15 @@ class BlocksTest {
         assertThat(files.filter(p -> p.getFileName().toString().length() >= 26)).hasSize(2);
       }
       assertThat(BlockTestData.readAll(s.queryable("t"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
+      // The WAL was checkpointed: segments holding only persisted samples are gone.
+      try (Stream<Path> files = Files.list(dir.resolve("t/wal-promgate"))) {
+        List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+        assertThat(names).anyMatch(n -> n.startsWith("checkpoint."));
+        assertThat(names.stream().filter(n -> n.matches("\\d{8}"))).hasSizeLessThanOrEqualTo(3);
+        assertThat(names.stream().filter(n -> n.matches("\\d{8}")).findFirst().orElseThrow())
+            .isGreaterThanOrEqualTo(names.stream().filter(n -> n.startsWith("checkpoint.")).findFirst().orElseThrow()
+                .substring("checkpoint.".length()));
+      }
 
       // Time retention: 30 days after the 18h block ended it goes; the newer one stays.
       now[0] = t0 + 18 * H + 30 * 24 * H - 1;
@@ -113,6 +122,20 @@ class BlocksTest {
       now[0] = t0 + 18 * H + 30 * 24 * H;
       s.runMaintenance();
       assertThat(s.blocks("t")).extracting(b -> (b.meta().minTime() - t0) / H).containsExactly(18L);
+    }
+  }
+
+  @Test
+  void backgroundMaintenanceCutsBlocks() throws Exception {
+    long t0 = BlockTestData.T0;
+    try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, clockAt(t0))) {
+      new BlockTestData(5, 4).write(s, "t", t0, t0 + 6 * H, null);
+      s.startMaintenance(Duration.ofMillis(20));
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (s.blocks("t").size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(s.blocks("t")).hasSize(2);
     }
   }
 

@@ -7,16 +7,12 @@ import io.promgate.model.Queryable;
 import io.promgate.model.chunk.XorChunk;
 import io.promgate.tsdb.head.ChunkSeries;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * One persisted block, opened read-only: its meta, its index and its chunk segments, all memory-mapped.
