@@ -146,4 +146,50 @@ class ExplainFinOpsTest {
     assertThat(local.getInteger("series")).isEqualTo(3);
     assertThat(local.getLong("samples")).isEqualTo(3 * 20);
   }
+
+  record Run(int code, String out, String err) {}
+
+  static Run cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    var cl = io.promgate.gateway.cli.PromgateCli.commandLine();
+    cl.setOut(new java.io.PrintWriter(out));
+    cl.setErr(new java.io.PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static String fixture() {
+    return Path.of(System.getProperty("promgate.root", "..")).resolve("test-data/explain/finops-dashboard.json").toString();
+  }
+
+  @Test
+  void lintDashboardCliPrintsVerdictsAndExitsOneOnProblems() {
+    Run json = cli("lint-dashboard", "--url", gw.url(), "--format", "json", fixture());
+    assertThat(json.code()).as(json.err()).isEqualTo(1);
+    JsonArray panels = new JsonObject(json.out()).getJsonArray("panels");
+    assertThat(panels.stream().map(p -> ((JsonObject) p).getInteger("id") + ":" + ((JsonObject) p).getString("status")))
+        .containsExactly("1:no_data", "2:no_data", "3:ok", "4:ok", "5:no_data", "6:skipped", "7:error");
+    Run text = cli("lint-dashboard", "--url", gw.url(), fixture());
+    assertThat(text.code()).isEqualTo(1);
+    assertThat(text.out()).contains("NO DATA  #1 Cluster cost this month")
+        .contains("try: aws_cost_exporter_current_month_cost{cluster=\"ops\"}").contains("OK       #4");
+  }
+
+  @Test
+  void cliExitCodes() throws Exception {
+    Path good = dir.resolve("good.json");
+    Files.writeString(good, "{\"title\":\"t\",\"panels\":[{\"id\":1,\"title\":\"cost\",\"targets\":[{\"expr\":"
+        + "\"sum(max_over_time(aws_cost_exporter_current_month_cost[$__range]))\"}]}]}");
+    assertThat(cli("lint-dashboard", "--url", gw.url(), good.toString()).code()).isZero();
+    assertThat(cli("lint-dashboard", "--url", "http://127.0.0.1:" + RealPrometheus.freePort(), good.toString()).code())
+        .isEqualTo(2);
+    assertThat(cli("lint-dashboard", "--url", gw.url(), dir.resolve("missing.json").toString()).code()).isEqualTo(2);
+    Run ex = cli("explain", "--url", gw.url(), "aws_cost_exporter_cluster_cost");
+    assertThat(ex.code()).isEqualTo(1);
+    assertThat(ex.out()).contains("unknown_metric: no metric named aws_cost_exporter_cluster_cost")
+        .contains("backend local");
+    assertThat(cli("explain", "--url", gw.url(), "--start", Long.toString(NOW / 1000 - 600), "--step", "15s",
+        "aws_cost_exporter_current_month_cost").code()).isZero();
+  }
 }
