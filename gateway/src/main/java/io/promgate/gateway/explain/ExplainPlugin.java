@@ -81,6 +81,7 @@ public final class ExplainPlugin implements GatewayPlugin {
           return linter.lint(tenant, dashboard, end - range, end);
         })
         .compose(data -> Envelope.send(req.response(), 200, Envelope.success(data.encode()))));
+    io.promgate.gateway.ui.StatusPage.register(ctx, stores, clock);
     ctx.onClose(() -> {
       Future<Void> f = Future.succeededFuture();
       for (BackendStore s : stores.values()) {
