@@ -63,7 +63,8 @@ public final class ExplainPlugin implements GatewayPlugin {
             }));
       }
     }
-    explainer = new Explainer(ctx.vertx(), TimeRangePlanner.of(c, clock), stores, c.backends(), LOOKBACK_MS, 30_000);
+    explainer = new Explainer(ctx.vertx(), TimeRangePlanner.of(c, clock), stores, c.backends(), LOOKBACK_MS, 30_000,
+        c.dedup().replicaLabels());
     DashboardLinter linter = new DashboardLinter(explainer, clock);
     ctx.route("/api/v1/explain", false, this::explain);
     ctx.route("/api/v1/lint/dashboard", false, (req, tenants, path) -> req.body()

@@ -38,6 +38,9 @@ public final class ExplainText {
             .append(" (").append(pj.getString("detail")).append(")\n");
       }
     }
+    for (Object n : d.getJsonArray("notes", new JsonArray())) {
+      sb.append("note: ").append(n).append('\n');
+    }
     JsonArray diags = d.getJsonArray("diagnoses", new JsonArray());
     if (diags.isEmpty()) {
       sb.append("\nno problems found\n");

@@ -49,9 +49,11 @@ public final class Explainer {
   private final Map<String, BackendConfig> configs;
   private final long lookbackMs;
   private final long timeoutMs;
+  private final List<String> replicaLabels;
 
   public Explainer(Vertx vertx, TimeRangePlanner planner, Map<String, BackendStore> stores,
-      Map<String, BackendConfig> configs, long lookbackMs, long timeoutMs) {
+      Map<String, BackendConfig> configs, long lookbackMs, long timeoutMs, List<String> replicaLabels) {
+    this.replicaLabels = List.copyOf(replicaLabels);
     this.vertx = vertx;
     this.planner = planner;
     this.stores = Map.copyOf(stores);
@@ -86,6 +88,7 @@ public final class Explainer {
     }
     return Future.join(fetched.stream().map(Fetched::data).toList()).transform(ignored -> {
       JsonArray planJson = new JsonArray();
+      JsonArray notes = new JsonArray();
       List<Future<List<Diagnosis>>> diagnoses = new ArrayList<>();
       SelectorDiagnoser diagnoser = new SelectorDiagnoser(this, tenant, instant);
       for (int k = 0; k < plan.selectors().size(); k++) {
@@ -125,7 +128,10 @@ public final class Explainer {
             .put("backends", backends).put("pruned", pruned).put("series", total.liveSeries())
             .put("samples", total.samples()));
         if (total.liveSeries() > 0) {
-          diagnoses.add(Future.succeededFuture(errors));
+          // Data came back: a failed backend makes the answer partial, it does not explain an empty one.
+          errors.forEach(d -> notes.add("partial response: " + d.message()));
+          dedupNote(selector, total).ifPresent(notes::add);
+          diagnoses.add(Future.succeededFuture(List.of()));
         } else {
           diagnoses.add(diagnoser.diagnose(sp, selector, total).map(more -> {
             List<Diagnosis> all = new ArrayList<>(errors);
@@ -143,9 +149,20 @@ public final class Explainer {
         }
         return new JsonObject().put("query", Printer.print(expr)).put("tenant", tenant)
             .put("range", range(start, end)).put("step", step / 1000.0).put("route", plan.routeKey().orElse(null))
-            .put("plan", planJson).put("diagnoses", diag);
+            .put("plan", planJson).put("diagnoses", diag).put("notes", notes);
       });
     });
+  }
+
+  /** Series of several replicas (or backends) that become one after dropping the replica labels. */
+  private java.util.Optional<String> dedupNote(String selector, SelectorData total) {
+    java.util.Set<io.promgate.model.Labels> distinct = new java.util.HashSet<>();
+    total.labels().forEach(l -> distinct.add(l.without(replicaLabels)));
+    if (distinct.size() == total.labels().size()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(selector + ": " + total.labels().size() + " series from the backends merge into "
+        + distinct.size() + (replicaLabels.isEmpty() ? "" : " (replica labels " + replicaLabels + " dropped, then deduplicated)"));
   }
 
   // ---- calls shared with the diagnoser: always this tenant, always guarded by a timeout ----

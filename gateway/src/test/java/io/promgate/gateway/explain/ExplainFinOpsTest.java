@@ -47,6 +47,12 @@ class ExplainFinOpsTest {
       w.add(series("aws_cost_exporter_current_month_cost", service, 100));
       w.add(series("aws_cost_exporter_previous_month_cost", service, 900));
     }
+    for (String replica : List.of("a", "b")) {
+      RemoteWrite.TestSeries t = series("ha_scrape_up", "ha", 1);
+      Map<String, String> l = new HashMap<>(t.labels());
+      l.put("replica", replica);
+      w.add(new RemoteWrite.TestSeries(l, t.timestamps(), t.values()));
+    }
     RealPrometheus.remoteWrite(gw.url() + "/api/v1/write", w);
   }
 
@@ -145,6 +151,16 @@ class ExplainFinOpsTest {
     assertThat(local.getString("name")).isEqualTo("local");
     assertThat(local.getInteger("series")).isEqualTo(3);
     assertThat(local.getLong("samples")).isEqualTo(3 * 20);
+  }
+
+  @Test
+  void replicasMergingIntoOneSeriesAreNoted() throws Exception {
+    JsonObject d = explain("ha_scrape_up", "");
+    assertThat(d.getJsonArray("diagnoses")).isEmpty();
+    assertThat(d.getJsonArray("notes").getString(0))
+        .isEqualTo("ha_scrape_up: 2 series from the backends merge into 1 (replica labels [replica, prometheus_replica]"
+            + " dropped, then deduplicated)");
+    assertThat(explain("aws_cost_exporter_current_month_cost", "").getJsonArray("notes")).isEmpty();
   }
 
   record Run(int code, String out, String err) {}
