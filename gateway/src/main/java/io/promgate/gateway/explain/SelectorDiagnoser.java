@@ -26,6 +26,8 @@ import java.util.TreeSet;
  */
 final class SelectorDiagnoser {
   private static final int MAX_VALUES = 10;
+  /** How far around the window to look for the data of series that exist but have none in it. */
+  static final long SEARCH_AROUND_MS = 31L * 86_400_000;
   private final Explainer ex;
   private final String tenant;
   private final boolean instant;
@@ -160,17 +162,20 @@ final class SelectorDiagnoser {
 
   /**
    * The series exist: the data is on a backend this range does not use, outside the window, or ended
-   * stale. One select per tenant backend over all time (only for empty selectors).
+   * stale. One select per tenant backend over the window widened by 31 days each way (only for
+   * empty selectors).
    */
   private Future<List<Diagnosis>> whereIsTheData(SelectorPlan sp, String selector, List<String> backends) {
     long s = sp.selector().startMs();
     long e = sp.selector().endMs();
     Set<String> planned = new TreeSet<>();
     sp.assignments().forEach(a -> planned.add(a.backend()));
+    // Bounded: a raw-data read over all time of a remote Prometheus could cost far more than the query.
+    long mint = s - SEARCH_AROUND_MS;
+    long maxt = e + SEARCH_AROUND_MS;
     List<Future<SelectorData>> calls = new ArrayList<>();
     for (String b : backends) {
-      calls.add(ex.select(b, tenant, Explainer.MIN_TIME, Explainer.MAX_TIME,
-          new SelectHints(Explainer.MIN_TIME, Explainer.MAX_TIME, 0, 0, "", List.of(), false),
+      calls.add(ex.select(b, tenant, mint, maxt, new SelectHints(mint, maxt, 0, 0, "", List.of(), false),
           sp.selector().matchers(), false));
     }
     return Future.join(calls).transform(ignored -> {
@@ -203,7 +208,8 @@ final class SelectorDiagnoser {
       }
       if (first == Long.MAX_VALUE) {
         out.add(new Diagnosis(selector, Code.NO_SAMPLES_IN_RANGE, "series of " + selector
-            + " exist but hold no samples at all", List.of("check the writer: series were created without samples")));
+            + " exist but have no samples in " + Times.range(s, e) + " nor within 31 days of it",
+            List.of("query a wider range, or check that the writer still sends them")));
       } else if (lastStale != Long.MIN_VALUE && lastStale >= last && lastStale < s) {
         out.add(new Diagnosis(selector, Code.STALE, "the series of " + selector + " ended with a stale marker at "
             + Times.at(lastStale) + ", before the window " + Times.range(s, e),
