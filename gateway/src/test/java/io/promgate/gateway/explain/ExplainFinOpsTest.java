@@ -53,6 +53,8 @@ class ExplainFinOpsTest {
       l.put("replica", replica);
       w.add(new RemoteWrite.TestSeries(l, t.timestamps(), t.values()));
     }
+    w.add(endsStale("job_gone_recently", 60_000));
+    w.add(endsStale("job_gone_long_ago", 600_000));
     RealPrometheus.remoteWrite(gw.url() + "/api/v1/write", w);
   }
 
@@ -67,6 +69,17 @@ class ExplainFinOpsTest {
     Map<String, String> l = new HashMap<>(Map.of("__name__", name, "cluster", "ops", "namespace", "finops",
         "service", service));
     return new RemoteWrite.TestSeries(l, ts, v);
+  }
+
+  /** 10 minutes of samples, then a stale marker {@code agoMs} before now (a target that went away). */
+  static RemoteWrite.TestSeries endsStale(String name, long agoMs) {
+    long[] ts = new long[41];
+    double[] v = new double[ts.length];
+    for (int i = 0; i < ts.length; i++) {
+      ts[i] = NOW - agoMs - (ts.length - 1 - i) * 15_000L;
+      v[i] = i == ts.length - 1 ? io.promgate.model.StaleNaN.VALUE : 1;
+    }
+    return new RemoteWrite.TestSeries(Map.of("__name__", name, "job", "batch"), ts, v);
   }
 
   @AfterAll
@@ -161,6 +174,18 @@ class ExplainFinOpsTest {
         .isEqualTo("ha_scrape_up: 2 series from the backends merge into 1 (replica labels [replica, prometheus_replica]"
             + " dropped, then deduplicated)");
     assertThat(explain("aws_cost_exporter_current_month_cost", "").getJsonArray("notes")).isEmpty();
+  }
+
+  @Test
+  void seriesEndedByAStaleMarkerAreStale() throws Exception {
+    for (String name : List.of("job_gone_recently", "job_gone_long_ago")) {
+      JsonObject d = only(explain(name, "").getJsonArray("diagnoses"));
+      assertThat(d.getString("code")).as(name).isEqualTo("stale");
+      assertThat(d.getString("message")).contains("ended with a stale marker at");
+    }
+    long at = NOW - 60_000;
+    assertThat(only(explain("job_gone_recently", "").getJsonArray("diagnoses")).getString("message"))
+        .contains(java.time.Instant.ofEpochMilli(at).toString().replace(".000Z", "Z").replace("Z", ""));
   }
 
   record Run(int code, String out, String err) {}
