@@ -19,6 +19,7 @@ public final class GatewayContext {
   private final PromgateConfig config;
   private final SelfMetrics metrics;
   private QueryBackend queryBackend;
+  private LocalStore localStore;
   private final Map<String, Route> routes = new LinkedHashMap<>();
   private final List<Supplier<Future<Void>>> closeHooks = new ArrayList<>();
 
@@ -53,6 +54,20 @@ public final class GatewayContext {
 
   public Optional<QueryBackend> queryBackend() {
     return Optional.ofNullable(queryBackend);
+  }
+
+  /**
+   * Publishes the bundled store for {@code type: local} backends. The store plugin calls it during its
+   * start; plugins listed after it in {@code META-INF/services} (federation) read it in theirs.
+   */
+  public GatewayContext localStore(LocalStore store) {
+    this.localStore = store;
+    return this;
+  }
+
+  /** The bundled store, when a plugin started before this one opened it. */
+  public Optional<LocalStore> localStore() {
+    return Optional.ofNullable(localStore);
   }
 
   /**

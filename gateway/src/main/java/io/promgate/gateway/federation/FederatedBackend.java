@@ -181,10 +181,7 @@ public final class FederatedBackend implements QueryBackend {
     if (first.isEmpty() && !passThrough.isEmpty()) {
       first = Optional.of(passThrough.values().iterator().next());
     }
-    return first.map(b -> b.other(r)).orElseGet(() -> Future.succeededFuture(ApiResponse.success(
-        r.apiPath().endsWith("/rules") ? "{\"groups\":[]}" : r.apiPath().endsWith("/alerts")
-            ? "{\"alerts\":[]}" : r.apiPath().endsWith("/targets") ? "{\"activeTargets\":[],\"droppedTargets\":[]}"
-            : "{}")));
+    return first.map(b -> b.other(r)).orElseGet(() -> io.promgate.gateway.backend.LocalAnswers.answer(r));
   }
 
   private FederatedQueryable.Options opts(ApiRequest r) {

@@ -25,8 +25,9 @@ import java.util.function.Function;
  * {@link BackendStore} and one guard per backend, the planner, and pass-throughs for pushdown.
  *
  * <p>{@code local} backends read the bundled store through {@code localStore} (tenant to Queryable); the
- * store's own plugin owns opening it, so the no-argument constructor (ServiceLoader) leaves it unset and a
- * {@code local} backend then fails with a message until the lead wires the two together.
+ * store's own plugin ({@code io.promgate.gateway.store.StorePlugin}) opens it and publishes it with
+ * {@link GatewayContext#localStore}, which the no-argument constructor (ServiceLoader) uses; an explicit
+ * {@code localStore} (tests) wins.
  */
 public final class FederationPlugin implements GatewayPlugin {
   private final GuardOptions guardOptions;
@@ -79,10 +80,13 @@ public final class FederationPlugin implements GatewayPlugin {
       } else if (b instanceof BackendConfig.StoreApi s) {
         stores.put(s.name(), new StoreApiStore(ctx.vertx(), s));
       } else if (b instanceof BackendConfig.Local l) {
-        Function<String, Queryable> local = localStore != null ? localStore : tenant -> {
-          throw new StorageException("the bundled store is not wired into federation in this build");
-        };
-        stores.put(l.name(), new QueryableStore(l.name(), ctx.vertx(), local));
+        // The store plugin (listed before this one) publishes the bundled store in the context.
+        var published = ctx.localStore();
+        Function<String, Queryable> local = localStore != null ? localStore
+            : published.isPresent() ? published.get()::queryable : tenant -> {
+              throw new StorageException("the bundled store is not open (no storage: section, or it failed to start)");
+            };
+        stores.put(l.name(), new QueryableStore(l.name(), ctx.vertx(), local, published.orElse(null)));
       }
     }
     guards = new GuardRegistry(ctx.vertx(), guardOptions);

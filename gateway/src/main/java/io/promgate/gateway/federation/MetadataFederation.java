@@ -194,11 +194,13 @@ public final class MetadataFederation {
         });
   }
 
-  /** {@code /api/v1/metadata}: the union of the Prometheus backends' answers, first backend wins per metric. */
+  /** {@code /api/v1/metadata}: the union of the Prometheus and local backends' answers, first backend wins per metric. */
   public Future<ApiResponse> metricMetadata(ApiRequest r, FederatedQueryable.Options opts) {
     MultiMap params = r.params();
     return fanOut(r, false, opts, (part, store) -> store instanceof PrometheusStore ps
-            ? ps.metadata(part.tenant(), params) : Future.succeededFuture(new JsonObject()),
+            ? ps.metadata(part.tenant(), params)
+            : store instanceof QueryableStore qs ? qs.metadata(part.tenant(), params)
+            : Future.succeededFuture(new JsonObject()),
         (parts, results) -> {
           JsonObject all = new JsonObject();
           for (JsonObject o : results) {

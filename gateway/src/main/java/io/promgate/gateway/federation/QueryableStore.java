@@ -25,11 +25,35 @@ public final class QueryableStore implements BackendStore {
   private final String name;
   private final Vertx vertx;
   private final Function<String, Queryable> perTenant;
+  private final io.promgate.gateway.LocalStore metadataSource;
 
   public QueryableStore(String name, Vertx vertx, Function<String, Queryable> perTenant) {
+    this(name, vertx, perTenant, null);
+  }
+
+  /** @param metadataSource answers {@code /api/v1/metadata} for this store, or null (no metadata) */
+  public QueryableStore(String name, Vertx vertx, Function<String, Queryable> perTenant,
+      io.promgate.gateway.LocalStore metadataSource) {
     this.name = name;
     this.vertx = vertx;
     this.perTenant = perTenant;
+    this.metadataSource = metadataSource;
+  }
+
+  /** The {@code data} object of {@code /api/v1/metadata} ({@code metric}, {@code limit}), on a worker. */
+  public Future<io.vertx.core.json.JsonObject> metadata(String tenant, io.vertx.core.MultiMap params) {
+    if (metadataSource == null) {
+      return Future.succeededFuture(new io.vertx.core.json.JsonObject());
+    }
+    String limit = params.get("limit");
+    int n;
+    try {
+      n = limit == null || limit.isEmpty() ? -1 : Integer.parseInt(limit);
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(new io.promgate.gateway.http.ApiException(io.promgate.gateway.http.ErrorType.BAD_DATA,
+          "invalid parameter \"limit\": strconv.Atoi: parsing \"" + limit + "\": invalid syntax"));
+    }
+    return vertx.executeBlocking(() -> metadataSource.metricMetadata(tenant, params.get("metric"), n), false);
   }
 
   @Override

@@ -19,7 +19,8 @@ class PromgateJarIT {
     assertThat(jar).exists();
     int port = RealPrometheus.freePort();
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "run", "--listen", "127.0.0.1:" + port)
+        "-jar", jar.toString(), "run", "--listen", "127.0.0.1:" + port,
+        "--grpc-listen", "127.0.0.1:" + RealPrometheus.freePort())
         .directory(workDir.toFile()).redirectErrorStream(true).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -32,13 +33,14 @@ class PromgateJarIT {
       var healthy = PromgateHarness.get("http://127.0.0.1:" + port + "/-/healthy");
       assertThat(healthy.statusCode()).isEqualTo(200);
       var query = PromgateHarness.get("http://127.0.0.1:" + port + "/api/v1/query?query=up");
-      assertThat(query.statusCode()).isEqualTo(503);
+      // The embedded default: the bundled store in ./data answers every query (empty until written).
       assertThat(new String(query.body(), StandardCharsets.UTF_8))
-          .startsWith("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"no query backend is available");
+          .startsWith("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]");
+      assertThat(query.statusCode()).isEqualTo(200);
     } finally {
       p.destroy();
       assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("promgate stops on SIGTERM").isTrue();
     }
-    assertThat(Files.exists(workDir)).isTrue();
+    assertThat(workDir.resolve("data")).as("the embedded store lives in ./data").isDirectory();
   }
 }

@@ -1,0 +1,132 @@
+package io.promgate.gateway.explain;
+
+import io.promgate.gateway.GatewayContext;
+import io.promgate.gateway.GatewayPlugin;
+import io.promgate.gateway.backend.prometheus.PrometheusStore;
+import io.promgate.gateway.backend.prometheus.ReadMode;
+import io.promgate.gateway.federation.BackendStore;
+import io.promgate.gateway.federation.QueryableStore;
+import io.promgate.gateway.federation.StoreApiStore;
+import io.promgate.gateway.http.ApiException;
+import io.promgate.gateway.http.Envelope;
+import io.promgate.gateway.http.ErrorType;
+import io.promgate.gateway.lint.DashboardLinter;
+import io.promgate.model.StorageException;
+import io.promgate.routing.config.BackendConfig;
+import io.promgate.routing.config.PromgateConfig;
+import io.promgate.routing.plan.TimeRangePlanner;
+import io.promgate.tenant.TenantSet;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Serves {@code /api/v1/explain} and {@code /api/v1/lint/dashboard} (issue 11). It keeps its own
+ * {@link BackendStore} per configured backend (same classes, same config as the federation) rather than
+ * borrowing the federation's, so it works whichever query backend is installed (federation or the plain
+ * pass-through of one upstream) and needs no change in their code. Listed after the store plugin in
+ * {@code META-INF/services}, so the bundled store is published by the time it starts.
+ */
+public final class ExplainPlugin implements GatewayPlugin {
+  static final long LOOKBACK_MS = 5 * 60_000;
+  private final Clock clock;
+  private volatile Explainer explainer;
+
+  public ExplainPlugin() {
+    this(Clock.systemUTC());
+  }
+
+  public ExplainPlugin(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<Void> start(GatewayContext ctx) {
+    PromgateConfig c = ctx.config();
+    Map<String, BackendStore> stores = new LinkedHashMap<>();
+    String tenantHeader = c.tenancy().upstreamHeader();
+    for (BackendConfig b : c.backends().values()) {
+      if (b instanceof BackendConfig.Prometheus p) {
+        stores.put(p.name(), new PrometheusStore(ctx.vertx(), p, tenantHeader, ReadMode.AUTO));
+      } else if (b instanceof BackendConfig.StoreApi s) {
+        stores.put(s.name(), new StoreApiStore(ctx.vertx(), s));
+      } else if (b instanceof BackendConfig.Local l) {
+        var published = ctx.localStore();
+        stores.put(l.name(), new QueryableStore(l.name(), ctx.vertx(), published.isPresent()
+            ? published.get()::queryable : tenant -> {
+              throw new StorageException("the bundled store is not open");
+            }));
+      }
+    }
+    explainer = new Explainer(ctx.vertx(), TimeRangePlanner.of(c, clock), stores, c.backends(), LOOKBACK_MS, 30_000,
+        c.dedup().replicaLabels());
+    DashboardLinter linter = new DashboardLinter(explainer, clock);
+    ctx.route("/api/v1/explain", false, this::explain);
+    ctx.route("/api/v1/lint/dashboard", false, (req, tenants, path) -> req.body()
+        .compose(body -> {
+          String tenant = single(tenants);
+          MultiMap p = RequestParams.of(req, null);
+          JsonObject dashboard;
+          try {
+            dashboard = new JsonObject(body);
+          } catch (RuntimeException e) {
+            throw new ApiException(ErrorType.BAD_DATA, "the body is not a dashboard JSON object: " + e.getMessage());
+          }
+          long range = RequestParams.duration(p, "range", 3_600_000);
+          long end = RequestParams.time(p, "end", clock.millis());
+          return linter.lint(tenant, dashboard, end - range, end);
+        })
+        .compose(data -> Envelope.send(req.response(), 200, Envelope.success(data.encode()))));
+    io.promgate.gateway.ui.StatusPage.register(ctx, stores, clock);
+    ctx.onClose(() -> {
+      Future<Void> f = Future.succeededFuture();
+      for (BackendStore s : stores.values()) {
+        f = f.eventually(s::close);
+      }
+      return f;
+    });
+    return Future.succeededFuture();
+  }
+
+  public Explainer explainer() {
+    return explainer;
+  }
+
+  private Future<Void> explain(HttpServerRequest req, TenantSet tenants, String path) {
+    return req.body().compose(body -> {
+      MultiMap p = RequestParams.of(req, body);
+      String q = p.get("query");
+      if (q == null || q.isEmpty()) {
+        throw new ApiException(ErrorType.BAD_DATA, "invalid parameter \"query\": empty query");
+      }
+      long now = clock.millis();
+      long start;
+      long end;
+      long step = 0;
+      if (p.contains("start") || p.contains("end")) {
+        end = RequestParams.time(p, "end", now);
+        start = RequestParams.time(p, "start", end - 3_600_000);
+        step = RequestParams.duration(p, "step", Math.max(1000, (end - start) / 250 / 1000 * 1000));
+        if (end < start) {
+          throw new ApiException(ErrorType.BAD_DATA, "end timestamp must not be before start time");
+        }
+      } else {
+        start = RequestParams.time(p, "time", now);
+        end = start;
+      }
+      return explainer.explain(single(tenants), q, start, end, step);
+    }).compose(data -> Envelope.send(req.response(), 200, Envelope.success(data.encode())));
+  }
+
+  static String single(TenantSet tenants) {
+    if (tenants.ids().size() != 1) {
+      throw new ApiException(ErrorType.BAD_DATA, "explain reads one tenant at a time, got " + tenants.ids());
+    }
+    return tenants.ids().get(0);
+  }
+}
