@@ -36,7 +36,8 @@ public record ConfigOverrides(Optional<String> listen, Optional<String> grpcList
         ? ConfigLoader.parse("{}") : ConfigLoader.embeddedDefault());
     var server = new PromgateConfig.Server(
         listen.map(v -> parse("--listen", v, HostPort::parse)).orElse(c.server().http()),
-        grpcListen.map(v -> parse("--grpc-listen", v, HostPort::parse)).orElse(c.server().grpc()));
+        grpcListen.map(v -> parse("--grpc-listen", v, HostPort::parse)).orElse(c.server().grpc()),
+        c.server().tls());
     var storage = c.storage();
     if (storagePath.isPresent()) {
       Path p = Path.of(storagePath.get());

@@ -1,0 +1,45 @@
+package io.promgate.routing.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The security parts of the configuration (issue 12): who may act on which tenant, and the HTTP server's
+ * TLS. Only hashes of secrets are ever held here; plain-text passwords and tokens are refused at load.
+ */
+public final class SecurityConfig {
+  private SecurityConfig() {}
+
+  /**
+   * One entry of {@code tenancy.credentials}: HTTP basic auth ({@code user} + {@code password-hash}) or a
+   * bearer token ({@code bearer-token-hash}, no user), granting read and/or write on tenants.
+   *
+   * @param name shown in logs and 403 messages instead of the secret (defaults to the user, or
+   *     {@code token-<i>})
+   * @param user the basic-auth user; empty for a bearer token
+   * @param secretHash {@code $2a$/$2b$/$2y$} bcrypt or {@code sha256:<64 hex>} (bearer tokens: sha256 only)
+   * @param read tenant ids or {@code *} this credential may read
+   * @param write tenant ids or {@code *} this credential may write (remote write)
+   */
+  public record Credential(String name, Optional<String> user, String secretHash, List<String> read,
+      List<String> write) {
+    public Credential {
+      read = List.copyOf(read);
+      write = List.copyOf(write);
+    }
+
+    @Override
+    public String toString() {
+      // Even a hash is not printed: an unsalted sha256 of a weak token is a dictionary look-up away.
+      return "Credential[" + name + (user.isPresent() ? ", user " + user.get() : ", bearer token")
+          + ", read " + read + ", write " + write + "]";
+    }
+  }
+
+  /**
+   * {@code server.tls}: PEM certificate chain and key; with {@code client-ca-file} clients must present a
+   * certificate signed by it (mTLS).
+   */
+  public record Tls(Path certFile, Path keyFile, Optional<Path> clientCaFile) {}
+}
