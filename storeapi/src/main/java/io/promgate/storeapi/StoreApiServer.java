@@ -55,6 +55,10 @@ public final class StoreApiServer {
     if (config.tls()) {
       options.setSsl(true).setUseAlpn(true)
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath()));
+      if (config.tlsClientCaPath() != null) {
+        options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(config.tlsClientCaPath()))
+            .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
+      }
     }
     return vertx.createHttpServer(options).requestHandler(grpc).listen()
         .map(StoreApiServer::new);

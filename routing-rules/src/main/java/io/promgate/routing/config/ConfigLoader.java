@@ -86,11 +86,11 @@ public final class ConfigLoader {
 
     ConfigNode server = root.child("server");
     server.requireObject();
-    server.onlyKeys(Set.of("http", "grpc", "tls"));
+    server.onlyKeys(Set.of("http", "grpc", "tls", "grpc-tls"));
     var srv = new PromgateConfig.Server(
         server.value("http", HostPort::parse).orElse(PromgateConfig.DEFAULT_HTTP),
         server.value("grpc", HostPort::parse).orElse(PromgateConfig.DEFAULT_GRPC),
-        SecurityConfigReader.tls(server.child("tls")));
+        SecurityConfigReader.tls(server.child("tls")), SecurityConfigReader.tls(server.child("grpc-tls")));
 
     Optional<PromgateConfig.Storage> storage = Optional.empty();
     ConfigNode st = root.child("storage");

@@ -37,7 +37,7 @@ public record ConfigOverrides(Optional<String> listen, Optional<String> grpcList
     var server = new PromgateConfig.Server(
         listen.map(v -> parse("--listen", v, HostPort::parse)).orElse(c.server().http()),
         grpcListen.map(v -> parse("--grpc-listen", v, HostPort::parse)).orElse(c.server().grpc()),
-        c.server().tls());
+        c.server().tls(), c.server().grpcTls());
     var storage = c.storage();
     if (storagePath.isPresent()) {
       Path p = Path.of(storagePath.get());

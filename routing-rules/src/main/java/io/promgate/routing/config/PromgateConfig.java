@@ -32,10 +32,14 @@ public record PromgateConfig(
     routes = List.copyOf(routes);
   }
 
-  /** @param tls TLS of the HTTP server ({@code server.tls}); empty means plain HTTP */
-  public record Server(HostPort http, HostPort grpc, Optional<SecurityConfig.Tls> tls) {
+  /**
+   * @param tls TLS of the HTTP server ({@code server.tls}); empty means plain HTTP
+   * @param grpcTls TLS of the gRPC StoreAPI server ({@code server.grpc-tls}, same shape); empty means plaintext
+   */
+  public record Server(HostPort http, HostPort grpc, Optional<SecurityConfig.Tls> tls,
+      Optional<SecurityConfig.Tls> grpcTls) {
     public Server(HostPort http, HostPort grpc) {
-      this(http, grpc, Optional.empty());
+      this(http, grpc, Optional.empty(), Optional.empty());
     }
   }
 

@@ -71,13 +71,18 @@ class SecurityConfigTest {
   void tlsFilesMustBeReadable(@TempDir Path dir) throws Exception {
     Path cert = Files.writeString(dir.resolve("c.pem"), "x");
     Path key = Files.writeString(dir.resolve("k.pem"), "x");
-    PromgateConfig c = ConfigLoader.parse("server: { tls: { cert-file: '" + cert + "', key-file: '" + key + "' } }");
+    PromgateConfig c = ConfigLoader.parse("server: { tls: { cert-file: '" + cert + "', key-file: '" + key + "' },"
+        + " grpc-tls: { cert-file: '" + cert + "', key-file: '" + key + "', client-ca-file: '" + cert + "' } }");
+    assertThat(c.server().grpcTls()).hasValueSatisfying(t -> assertThat(t.clientCaFile()).contains(cert));
     assertThat(c.server().tls()).hasValueSatisfying(t -> {
       assertThat(t.certFile()).isEqualTo(cert);
       assertThat(t.clientCaFile()).isEmpty();
     });
     assertThat(new ConfigOverrides(java.util.Optional.of(":0"), java.util.Optional.empty(), java.util.Optional.empty(),
-        java.util.Optional.empty()).apply(java.util.Optional.of(c)).server().tls()).isEqualTo(c.server().tls());
+        java.util.Optional.empty()).apply(java.util.Optional.of(c)).server()).satisfies(s -> {
+          assertThat(s.tls()).isEqualTo(c.server().tls());
+          assertThat(s.grpcTls()).isEqualTo(c.server().grpcTls());
+        });
     assertThatThrownBy(() -> ConfigLoader.parse("server: { tls: { cert-file: '" + cert + "', key-file: '"
         + dir.resolve("missing.pem") + "', client-ca-file: '" + key + "' } }"))
         .hasMessageContaining("server.tls.key-file: bad value \"" + dir.resolve("missing.pem") + "\": not a readable file");
