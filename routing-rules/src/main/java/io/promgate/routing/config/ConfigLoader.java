@@ -178,14 +178,14 @@ public final class ConfigLoader {
     }
     switch (type.get()) {
       case "prometheus" -> {
-        n.onlyKeys(Set.of("type", "url", "timeout", "forward-headers", "headers", "external-labels"));
+        n.onlyKeys(Set.of("type", "url", "timeout", "forward-headers", "headers", "external-labels", "tls"));
         Optional<URI> url = n.value("url", ConfigLoader::httpUrl);
         if (!n.has("url")) {
           n.problem(n.key("url"), "missing (e.g. http://prometheus:9090)");
         }
         Duration timeout = n.duration("timeout").orElse(DEFAULT_TIMEOUT);
         var b = new BackendConfig.Prometheus(name, url.orElse(null), timeout, n.stringList("forward-headers"),
-            n.stringMap("headers"), n.stringMap("external-labels"));
+            n.stringMap("headers"), n.stringMap("external-labels"), SecurityConfigReader.backendTls(n.child("tls")));
         return url.isPresent() ? b : null;
       }
       case "storeapi" -> {

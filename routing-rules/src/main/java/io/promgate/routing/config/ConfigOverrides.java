@@ -54,7 +54,8 @@ public record ConfigOverrides(Optional<String> listen, Optional<String> grpcList
           old != null ? old.timeout() : Duration.ofMinutes(2),
           old != null ? old.forwardHeaders() : List.of(),
           old != null ? old.headers() : Map.of(),
-          old != null ? old.externalLabels() : Map.of());
+          old != null ? old.externalLabels() : Map.of(),
+          old != null ? old.tls() : Optional.empty());
       backends = new LinkedHashMap<>();
       backends.put(UPSTREAM, b);
       Window all = new Window("--upstream", TimeBound.UNBOUNDED, TimeBound.UNBOUNDED, List.of(UPSTREAM));

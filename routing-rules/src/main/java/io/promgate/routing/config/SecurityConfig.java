@@ -42,4 +42,11 @@ public final class SecurityConfig {
    * certificate signed by it (mTLS).
    */
   public record Tls(Path certFile, Path keyFile, Optional<Path> clientCaFile) {}
+
+  /**
+   * A backend's {@code tls:}: CA file to trust (else the JVM's trust store), client certificate and key for
+   * mutual TLS, and {@code insecure-skip-verify} (no certificate or host check) only when asked.
+   */
+  public record BackendTls(Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile,
+      boolean insecureSkipVerify) {}
 }

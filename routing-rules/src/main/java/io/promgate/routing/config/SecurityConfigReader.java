@@ -135,6 +135,20 @@ final class SecurityConfigReader {
     return Optional.of(new SecurityConfig.Tls(cert.get(), key.get(), ca));
   }
 
+  static Optional<SecurityConfig.BackendTls> backendTls(ConfigNode n) {
+    if (!n.requireObject()) {
+      return Optional.empty();
+    }
+    n.onlyKeys(Set.of("ca-file", "cert-file", "key-file", "insecure-skip-verify"));
+    Optional<Path> cert = file(n, "cert-file");
+    Optional<Path> key = file(n, "key-file");
+    if (n.has("cert-file") != n.has("key-file")) {
+      n.problem(n.key(n.has("cert-file") ? "key-file" : "cert-file"), "missing (a client certificate needs both cert-file and key-file)");
+    }
+    return Optional.of(new SecurityConfig.BackendTls(file(n, "ca-file"), cert, key,
+        n.bool("insecure-skip-verify").orElse(false)));
+  }
+
   private static Optional<Path> file(ConfigNode n, String key) {
     Optional<Path> p = n.value(key, Path::of);
     if (p.isPresent() && !Files.isReadable(p.get())) {

@@ -89,4 +89,20 @@ class SecurityConfigTest {
     assertThatThrownBy(() -> ConfigLoader.parse("server: { tls: { key-file: '" + key + "' } }"))
         .hasMessageContaining("server.tls.cert-file: missing");
   }
+
+  @Test
+  void backendTlsIsReadAndChecked(@TempDir Path dir) throws Exception {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "x");
+    PromgateConfig c = ConfigLoader.parse("backends: { p: { type: prometheus, url: 'https://p:9090',"
+        + " tls: { ca-file: '" + ca + "', insecure-skip-verify: false } } }");
+    BackendConfig.Prometheus p = (BackendConfig.Prometheus) c.backends().get("p");
+    assertThat(p.tls()).hasValueSatisfying(t -> {
+      assertThat(t.caFile()).contains(ca);
+      assertThat(t.insecureSkipVerify()).isFalse();
+    });
+    assertThatThrownBy(() -> ConfigLoader.parse("backends: { p: { type: prometheus, url: 'https://p:9090',"
+        + " tls: { cert-file: '" + ca + "', verify: no } } }"))
+        .hasMessageContaining("backends.p.tls.key-file: missing")
+        .hasMessageContaining("backends.p.tls.verify: unknown key");
+  }
 }
