@@ -104,7 +104,7 @@ public final class ConfigLoader {
 
     ConfigNode tn = root.child("tenancy");
     tn.requireObject();
-    tn.onlyKeys(Set.of("default", "require-auth", "upstream-header", "credentials"));
+    tn.onlyKeys(Set.of("default", "require-auth", "upstream-header", "credentials", "limits"));
     Optional<String> defaultTenant = tn.has("default") ? tn.string("default").filter(s -> !s.isEmpty())
         : Optional.of("anonymous");
     defaultTenant.ifPresent(t -> {
@@ -121,7 +121,8 @@ public final class ConfigLoader {
     if (requireAuth && credentials.isEmpty() && !tn.has("credentials")) {
       root.problem("tenancy.require-auth", "true needs tenancy.credentials (nobody could use promgate)");
     }
-    var tenancy = new PromgateConfig.Tenancy(defaultTenant, requireAuth, header, credentials);
+    var tenancy = new PromgateConfig.Tenancy(defaultTenant, requireAuth, header, credentials,
+        SecurityConfigReader.limits(tn.child("limits")));
 
     Map<String, BackendConfig> backends = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigNode> e : root.child("backends").entries().entrySet()) {

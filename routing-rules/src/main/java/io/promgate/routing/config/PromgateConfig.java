@@ -49,15 +49,16 @@ public record PromgateConfig(
    * @param defaultTenant the tenant of requests that name none; empty means such requests get 401
    * @param upstreamHeader the header carrying the resolved tenant to backends
    * @param credentials {@code tenancy.credentials}: enforced when {@code requireAuth} (issue 12)
+   * @param limits {@code tenancy.limits}: per-tenant query limits
    */
   public record Tenancy(Optional<String> defaultTenant, boolean requireAuth, String upstreamHeader,
-      List<SecurityConfig.Credential> credentials) {
+      List<SecurityConfig.Credential> credentials, SecurityConfig.Limits limits) {
     public Tenancy {
       credentials = List.copyOf(credentials);
     }
 
     public Tenancy(Optional<String> defaultTenant, boolean requireAuth, String upstreamHeader) {
-      this(defaultTenant, requireAuth, upstreamHeader, List.of());
+      this(defaultTenant, requireAuth, upstreamHeader, List.of(), SecurityConfig.Limits.NONE);
     }
   }
 

@@ -49,4 +49,27 @@ public final class SecurityConfig {
    */
   public record BackendTls(Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile,
       boolean insecureSkipVerify) {}
+
+  /**
+   * Per-tenant query limits ({@code tenancy.limits}); empty/0 means no limit.
+   *
+   * @param maxQueryRange longest {@code end - start} of a range query
+   * @param maxConcurrentQueries queries of one tenant in flight at once; more get 429 {@code too_many_requests}
+   */
+  public record QueryLimits(Optional<java.time.Duration> maxQueryRange, int maxConcurrentQueries) {
+    public static final QueryLimits NONE = new QueryLimits(Optional.empty(), 0);
+  }
+
+  /** {@code tenancy.limits}: defaults, and per-tenant overrides (a key left out keeps the default). */
+  public record Limits(QueryLimits defaults, java.util.Map<String, QueryLimits> tenants) {
+    public static final Limits NONE = new Limits(QueryLimits.NONE, java.util.Map.of());
+
+    public Limits {
+      tenants = java.util.Map.copyOf(tenants);
+    }
+
+    public QueryLimits forTenant(String tenant) {
+      return tenants.getOrDefault(tenant, defaults);
+    }
+  }
 }

@@ -135,6 +135,43 @@ final class SecurityConfigReader {
     return Optional.of(new SecurityConfig.Tls(cert.get(), key.get(), ca));
   }
 
+  static SecurityConfig.Limits limits(ConfigNode n) {
+    if (!n.requireObject()) {
+      return SecurityConfig.Limits.NONE;
+    }
+    n.onlyKeys(Set.of("max-query-range", "max-concurrent-queries", "tenants"));
+    SecurityConfig.QueryLimits defaults = queryLimits(n, SecurityConfig.QueryLimits.NONE);
+    java.util.Map<String, SecurityConfig.QueryLimits> per = new java.util.LinkedHashMap<>();
+    for (var e : n.child("tenants").entries().entrySet()) {
+      if (!TENANT.matcher(e.getKey()).matches()) {
+        n.problem(e.getValue().path(), "not a tenant id");
+      }
+      if (e.getValue().requireObject()) {
+        e.getValue().onlyKeys(Set.of("max-query-range", "max-concurrent-queries"));
+        per.put(e.getKey(), queryLimits(e.getValue(), defaults));
+      }
+    }
+    return new SecurityConfig.Limits(defaults, per);
+  }
+
+  private static SecurityConfig.QueryLimits queryLimits(ConfigNode n, SecurityConfig.QueryLimits inherit) {
+    Optional<java.time.Duration> range = n.has("max-query-range") ? n.duration("max-query-range")
+        .filter(d -> !d.isZero()) : inherit.maxQueryRange();
+    int concurrent = inherit.maxConcurrentQueries();
+    if (n.has("max-concurrent-queries")) {
+      Optional<String> v = n.string("max-concurrent-queries");
+      try {
+        concurrent = Integer.parseInt(v.orElse("0"));
+        if (concurrent < 0) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        n.problem(n.key("max-concurrent-queries"), "bad value \"" + v.orElse("") + "\": expected a whole number >= 0 (0: no limit)");
+      }
+    }
+    return new SecurityConfig.QueryLimits(range, concurrent);
+  }
+
   static Optional<SecurityConfig.BackendTls> backendTls(ConfigNode n) {
     if (!n.requireObject()) {
       return Optional.empty();

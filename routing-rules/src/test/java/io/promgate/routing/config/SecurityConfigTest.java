@@ -105,4 +105,18 @@ class SecurityConfigTest {
         .hasMessageContaining("backends.p.tls.key-file: missing")
         .hasMessageContaining("backends.p.tls.verify: unknown key");
   }
+
+  @Test
+  void limitsHaveDefaultsAndPerTenantOverrides() {
+    PromgateConfig c = ConfigLoader.parse("tenancy: { limits: { max-query-range: 7d, max-concurrent-queries: 10,"
+        + " tenants: { big: { max-query-range: 90d }, off: { max-query-range: 0s, max-concurrent-queries: 0 } } } }");
+    SecurityConfig.Limits l = c.tenancy().limits();
+    assertThat(l.forTenant("x")).isEqualTo(new SecurityConfig.QueryLimits(java.util.Optional.of(java.time.Duration.ofDays(7)), 10));
+    assertThat(l.forTenant("big")).isEqualTo(new SecurityConfig.QueryLimits(java.util.Optional.of(java.time.Duration.ofDays(90)), 10));
+    assertThat(l.forTenant("off")).isEqualTo(SecurityConfig.QueryLimits.NONE);
+    assertThat(ConfigLoader.parse("{}").tenancy().limits()).isEqualTo(SecurityConfig.Limits.NONE);
+    assertThatThrownBy(() -> ConfigLoader.parse("tenancy: { limits: { max-concurrent-queries: -1, max-query-range: soon } }"))
+        .hasMessageContaining("tenancy.limits.max-concurrent-queries: bad value \"-1\"")
+        .hasMessageContaining("tenancy.limits.max-query-range: bad value \"soon\"");
+  }
 }
