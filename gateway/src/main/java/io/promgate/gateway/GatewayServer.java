@@ -7,6 +7,7 @@ import io.promgate.gateway.http.ApiHandler;
 import io.promgate.gateway.metrics.SelfMetrics;
 import io.promgate.routing.config.PromgateConfig;
 import io.promgate.gateway.security.AccessPolicies;
+import io.promgate.gateway.security.QueryLimiter;
 import io.promgate.gateway.security.ServerTls;
 import io.promgate.routing.config.SecurityConfig;
 import io.promgate.tenant.TenantResolver;
@@ -78,7 +79,8 @@ public final class GatewayServer {
     return chain.compose(v -> {
       QueryBackend backend = ctx.queryBackend().orElseGet(() -> defaultBackend(vertx, config, metrics));
       TenantResolver resolver = new TenantResolver(config.tenancy().defaultTenant(), AccessPolicies.of(config.tenancy()));
-      ApiHandler handler = new ApiHandler(backend, resolver, ctx.routes(), metrics);
+      ApiHandler handler = new ApiHandler(backend, resolver, ctx.routes(), metrics,
+          QueryLimiter.of(config.tenancy().limits()));
       int loops = eventLoops();
       var http = config.server().http();
       // One server per event loop on one port. Port 0 becomes -1: Vert.x then binds one random port that

@@ -6,6 +6,7 @@ import io.promgate.gateway.backend.ApiRequest;
 import io.promgate.gateway.backend.ApiResponse;
 import io.promgate.gateway.backend.QueryBackend;
 import io.promgate.gateway.metrics.SelfMetrics;
+import io.promgate.gateway.security.QueryLimiter;
 import io.promgate.tenant.AccessPolicy;
 import io.promgate.tenant.TenantResolution;
 import io.promgate.tenant.TenantResolver;
@@ -42,8 +43,17 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
   private final SelfMetrics metrics;
   private final Buffer buildInfo;
 
+  private final QueryLimiter limiter;
+
   public ApiHandler(QueryBackend backend, TenantResolver tenants, Map<String, GatewayContext.Route> routes,
       SelfMetrics metrics) {
+    this(backend, tenants, routes, metrics, QueryLimiter.NONE);
+  }
+
+  /** With {@code tenancy.limits} applied to read calls (issue 12). */
+  public ApiHandler(QueryBackend backend, TenantResolver tenants, Map<String, GatewayContext.Route> routes,
+      SelfMetrics metrics, QueryLimiter limiter) {
+    this.limiter = limiter;
     this.backend = backend;
     this.tenants = tenants;
     this.routes = routes;
@@ -140,6 +150,10 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
   }
 
   private Future<ApiResponse> dispatch(ApiRequest r) {
+    return limiter.guard(r, () -> dispatchUnlimited(r));
+  }
+
+  private Future<ApiResponse> dispatchUnlimited(ApiRequest r) {
     return switch (r.endpoint()) {
       case QUERY -> backend.instantQuery(r);
       case QUERY_RANGE -> backend.rangeQuery(r);
