@@ -6,7 +6,10 @@ import io.promgate.gateway.backend.UnconfiguredBackend;
 import io.promgate.gateway.http.ApiHandler;
 import io.promgate.gateway.metrics.SelfMetrics;
 import io.promgate.routing.config.PromgateConfig;
-import io.promgate.tenant.AccessPolicy;
+import io.promgate.gateway.security.AccessPolicies;
+import io.promgate.gateway.security.QueryLimiter;
+import io.promgate.gateway.security.ServerTls;
+import io.promgate.routing.config.SecurityConfig;
 import io.promgate.tenant.TenantResolver;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -19,6 +22,7 @@ import io.vertx.core.http.HttpServerOptions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -74,8 +78,9 @@ public final class GatewayServer {
     }
     return chain.compose(v -> {
       QueryBackend backend = ctx.queryBackend().orElseGet(() -> defaultBackend(vertx, config, metrics));
-      TenantResolver resolver = new TenantResolver(config.tenancy().defaultTenant(), AccessPolicy.ALLOW_ALL);
-      ApiHandler handler = new ApiHandler(backend, resolver, ctx.routes(), metrics);
+      TenantResolver resolver = new TenantResolver(config.tenancy().defaultTenant(), AccessPolicies.of(config.tenancy()));
+      ApiHandler handler = new ApiHandler(backend, resolver, ctx.routes(), metrics,
+          QueryLimiter.of(config.tenancy().limits()));
       int loops = eventLoops();
       var http = config.server().http();
       // One server per event loop on one port. Port 0 becomes -1: Vert.x then binds one random port that
@@ -83,7 +88,7 @@ public final class GatewayServer {
       int port = http.port() == 0 ? -1 : http.port();
       List<HttpVerticle> started = new java.util.concurrent.CopyOnWriteArrayList<>();
       return vertx.deployVerticle(() -> {
-            HttpVerticle hv = new HttpVerticle(handler, http.host(), port);
+            HttpVerticle hv = new HttpVerticle(handler, http.host(), port, config.server().tls());
             started.add(hv);
             return hv;
           }, new DeploymentOptions().setInstances(loops))
@@ -142,8 +147,11 @@ public final class GatewayServer {
     private final String host;
     private final int port;
 
-    HttpVerticle(ApiHandler handler, String host, int port) {
+    private final Optional<SecurityConfig.Tls> tls;
+
+    HttpVerticle(ApiHandler handler, String host, int port, Optional<SecurityConfig.Tls> tls) {
       this.handler = handler;
+      this.tls = tls;
       this.host = host;
       this.port = port;
     }
@@ -152,6 +160,7 @@ public final class GatewayServer {
     public Future<?> start() {
       HttpServerOptions o = new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false)
           .setDecompressionSupported(false).setIdleTimeout(0);
+      ServerTls.apply(o, tls); // server.tls (issue 12)
       Promise<HttpServer> p = Promise.promise();
       vertx.createHttpServer(o).requestHandler(handler).listen(port, host).onComplete(p);
       return p.future().onSuccess(s -> actualPort = s.actualPort());

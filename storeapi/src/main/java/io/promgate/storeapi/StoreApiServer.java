@@ -33,21 +33,32 @@ public final class StoreApiServer {
   }
 
   public static Future<StoreApiServer> start(Vertx vertx, TenantQueryables stores, StoreApiServerConfig config) {
+    return start(vertx, stores, config, StoreApiAccess.OPEN);
+  }
+
+  /** As above, with every call first checked by {@code access} (on the worker, before the store is read). */
+  public static Future<StoreApiServer> start(Vertx vertx, TenantQueryables stores, StoreApiServerConfig config,
+      StoreApiAccess access) {
     StoreApiService service = new StoreApiService(stores, config);
+    Guard guard = new Guard(access, config);
     // A client's grpc-timeout ends the call server-side too (the Series call then stops reading the store).
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(true));
-    grpc.callHandler(ThanosMethods.SERVER_SERIES, req -> req.handler(msg -> series(req, msg, service)));
+    grpc.callHandler(ThanosMethods.SERVER_SERIES, req -> req.handler(msg -> series(req, msg, service, guard)));
     grpc.callHandler(ThanosMethods.SERVER_LABEL_NAMES, req -> req.handler(msg ->
-        unary(req.response(), () -> service.labelNames(req.headers().get(ThanosMethods.TENANT_HEADER), msg))));
+        unary(req.response(), () -> service.labelNames(guard.tenant(req.headers()), msg))));
     grpc.callHandler(ThanosMethods.SERVER_LABEL_VALUES, req -> req.handler(msg ->
-        unary(req.response(), () -> service.labelValues(req.headers().get(ThanosMethods.TENANT_HEADER), msg))));
+        unary(req.response(), () -> service.labelValues(guard.tenant(req.headers()), msg))));
     grpc.callHandler(ThanosMethods.SERVER_INFO, req -> req.handler(msg ->
-        unary(req.response(), () -> service.info(req.headers().get(ThanosMethods.TENANT_HEADER)))));
+        unary(req.response(), () -> service.info(guard.tenant(req.headers())))));
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
     if (config.tls()) {
       options.setSsl(true).setUseAlpn(true)
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertPath()).setKeyPath(config.tlsKeyPath()));
+      if (config.tlsClientCaPath() != null) {
+        options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(config.tlsClientCaPath()))
+            .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
+      }
     }
     return vertx.createHttpServer(options).requestHandler(grpc).listen()
         .map(StoreApiServer::new);
@@ -69,24 +80,39 @@ public final class StoreApiServer {
   }
 
   private static void series(GrpcServerRequest<SeriesRequest, SeriesResponse> req, SeriesRequest msg,
-      StoreApiService service) {
+      StoreApiService service, Guard guard) {
     SeriesCall call = new SeriesCall(Vertx.currentContext(), req.response());
     req.exceptionHandler(e -> call.cancel());
     req.response().exceptionHandler(e -> call.cancel());
     if (req.deadline() != null) {
       req.deadline().onSuccess(v -> call.cancel());
     }
-    String tenant = req.headers().get(ThanosMethods.TENANT_HEADER);
-    call.start(() -> service.series(tenant, msg));
+    io.vertx.core.MultiMap headers = req.headers();
+    call.start(() -> service.series(guard.tenant(headers), msg));
   }
 
   static void fail(GrpcServerResponse<?, ?> resp, Throwable e) {
-    GrpcStatus status = e instanceof IllegalArgumentException ? GrpcStatus.INVALID_ARGUMENT : GrpcStatus.INTERNAL;
+    GrpcStatus status = e instanceof StoreApiAccess.Denied d
+        ? (d.unauthenticated() ? GrpcStatus.UNAUTHENTICATED : GrpcStatus.PERMISSION_DENIED)
+        : e instanceof IllegalArgumentException ? GrpcStatus.INVALID_ARGUMENT : GrpcStatus.INTERNAL;
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     try {
       resp.status(status).statusMessage(message).end();
     } catch (IllegalStateException alreadyEnded) {
       // the client went away or the stream already ended; nothing left to tell
+    }
+  }
+
+  /** Runs the access check on the worker and hands on the call's tenant metadata unchanged. */
+  private record Guard(StoreApiAccess access, StoreApiServerConfig config) {
+    String tenant(io.vertx.core.MultiMap headers) {
+      String tenant = headers.get(ThanosMethods.TENANT_HEADER);
+      if (access != StoreApiAccess.OPEN) {
+        String effective = tenant != null && !tenant.isEmpty() ? tenant
+            : config.allTenants() ? "*" : config.defaultTenant();
+        access.check(headers.get("authorization"), effective);
+      }
+      return tenant;
     }
   }
 }

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param tenantLabel name of the label carrying the tenant ({@code tenant_id} as Thanos Receive)
  * @param tlsCertPath PEM certificate chain; TLS is on when this and the key are given
  * @param tlsKeyPath PEM private key
+ * @param tlsClientCaPath PEM CA(s) that client certificates must be signed by (mutual TLS); null: no client
+ *     certificate asked for
  */
 public record StoreApiServerConfig(
     String host,
@@ -23,7 +25,14 @@ public record StoreApiServerConfig(
     boolean allTenants,
     String tenantLabel,
     String tlsCertPath,
-    String tlsKeyPath) {
+    String tlsKeyPath,
+    String tlsClientCaPath) {
+
+  /** Without mutual TLS (the shape before issue 12). */
+  public StoreApiServerConfig(String host, int port, Labels externalLabels, String defaultTenant, boolean allTenants,
+      String tenantLabel, String tlsCertPath, String tlsKeyPath) {
+    this(host, port, externalLabels, defaultTenant, allTenants, tenantLabel, tlsCertPath, tlsKeyPath, null);
+  }
 
   public StoreApiServerConfig {
     Objects.requireNonNull(host, "host");
@@ -35,6 +44,9 @@ public record StoreApiServerConfig(
     }
     if ((tlsCertPath == null) != (tlsKeyPath == null)) {
       throw new IllegalArgumentException("server.grpc TLS needs both a certificate and a key");
+    }
+    if (tlsClientCaPath != null && tlsCertPath == null) {
+      throw new IllegalArgumentException("server.grpc mutual TLS (client CA) needs a certificate and a key");
     }
     if (externalLabels.has(tenantLabel)) {
       throw new IllegalArgumentException("external labels must not set the tenant label " + tenantLabel);
@@ -59,6 +71,7 @@ public record StoreApiServerConfig(
     private String tenantLabel = "tenant_id";
     private String tlsCertPath;
     private String tlsKeyPath;
+    private String tlsClientCaPath;
 
     public Builder host(String host) {
       this.host = host;
@@ -115,9 +128,15 @@ public record StoreApiServerConfig(
       return this;
     }
 
+    /** Mutual TLS: clients must present a certificate signed by a CA in this PEM file. */
+    public Builder tlsClientCa(String caPemPath) {
+      this.tlsClientCaPath = caPemPath;
+      return this;
+    }
+
     public StoreApiServerConfig build() {
       return new StoreApiServerConfig(host, port, externalLabels, defaultTenant, allTenants, tenantLabel,
-          tlsCertPath, tlsKeyPath);
+          tlsCertPath, tlsKeyPath, tlsClientCaPath);
     }
   }
 }

@@ -37,7 +37,16 @@ public final class TenantResolver {
     return r;
   }
 
-  private TenantResolution resolveIdentity(String path, Function<String, String> headers) {
+  /** The access policy, for callers that check it apart from {@link #resolveIdentity} (off the event loop). */
+  public AccessPolicy policy() {
+    return policy;
+  }
+
+  /**
+   * Who the request names, without asking the {@link AccessPolicy}: for callers that must run a slow check
+   * elsewhere ({@link AccessPolicy#mayBlock}) or that learn only from the API path whether it is a write.
+   */
+  public TenantResolution resolveIdentity(String path, Function<String, String> headers) {
     try {
       if (path.startsWith(TENANT_PREFIX)) {
         int end = path.indexOf('/', TENANT_PREFIX.length());

@@ -116,6 +116,7 @@ public final class PrometheusProxyBackend implements QueryBackend {
           .setConnectTimeout((int) Math.min(config.timeout().toMillis(), 10_000))
           .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
           .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()));
+      io.promgate.gateway.security.BackendTlsOptions.apply(o, config.tls()); // backends.<name>.tls (issue 12)
       c = vertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(poolSizePerEventLoop).setMaxWaitQueueSize(-1));
       ctx.put(contextKey, c);
       clients.add(c);

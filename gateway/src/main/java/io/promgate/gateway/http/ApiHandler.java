@@ -6,10 +6,14 @@ import io.promgate.gateway.backend.ApiRequest;
 import io.promgate.gateway.backend.ApiResponse;
 import io.promgate.gateway.backend.QueryBackend;
 import io.promgate.gateway.metrics.SelfMetrics;
+import io.promgate.gateway.security.QueryLimiter;
+import io.promgate.tenant.AccessPolicy;
 import io.promgate.tenant.TenantResolution;
 import io.promgate.tenant.TenantResolver;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -19,6 +23,7 @@ import io.vertx.core.json.Json;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The HTTP edge: health and self endpoints, tenant resolution, endpoint classification, dispatch to the
@@ -38,8 +43,17 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
   private final SelfMetrics metrics;
   private final Buffer buildInfo;
 
+  private final QueryLimiter limiter;
+
   public ApiHandler(QueryBackend backend, TenantResolver tenants, Map<String, GatewayContext.Route> routes,
       SelfMetrics metrics) {
+    this(backend, tenants, routes, metrics, QueryLimiter.NONE);
+  }
+
+  /** With {@code tenancy.limits} applied to read calls (issue 12). */
+  public ApiHandler(QueryBackend backend, TenantResolver tenants, Map<String, GatewayContext.Route> routes,
+      SelfMetrics metrics, QueryLimiter limiter) {
+    this.limiter = limiter;
     this.backend = backend;
     this.tenants = tenants;
     this.routes = routes;
@@ -59,17 +73,54 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
       finish(req, own, start, serveOwn(own, req.response()));
       return;
     }
-    Endpoint guess = Endpoint.of(stripForWriteCheck(path));
-    TenantResolution tr = tenants.resolve(path, req::getHeader, guess == Endpoint.WRITE);
+    // Tenant first, then access (issue 12): the write grant is known only once the API path is.
+    TenantResolution tr = tenants.resolveIdentity(path, req::getHeader);
     if (tr instanceof TenantResolution.Rejected rej) {
-      finish(req, guess, start, Envelope.send(req.response(), rej.status(),
-          Envelope.error(ErrorType.ofWireName(rej.errorType()), rej.message())));
+      finish(req, Endpoint.of(stripForWriteCheck(path)), start, reject(req, rej));
       return;
     }
     TenantResolution.Resolved ok = (TenantResolution.Resolved) tr;
+    Endpoint endpoint = Endpoint.of(ok.apiPath());
+    GatewayContext.Route route = routes.isEmpty() ? null : routes.get(ok.apiPath());
+    boolean write = endpoint == Endpoint.WRITE || (route != null && route.write());
+    AccessPolicy policy = tenants.policy();
+    if (policy.mayBlock(req::getHeader)) {
+      // An uncached bcrypt verification: on a worker, with the request paused so its body waits for us.
+      req.pause();
+      MultiMap headers = HttpHeaders.headers().addAll(req.headers());
+      Vertx.currentContext().executeBlocking(() -> Optional.ofNullable(policy.check(ok.tenants(), headers::get, write)), false)
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              finish(req, endpoint, start, Future.failedFuture(ar.cause()));
+            } else if (ar.result().isPresent()) {
+              finish(req, endpoint, start, reject(req, ar.result().get()));
+            } else {
+              serve(req, ok, endpoint, route, start);
+            }
+            req.resume();
+          });
+      return;
+    }
+    TenantResolution.Rejected denied = policy.check(ok.tenants(), req::getHeader, write);
+    if (denied != null) {
+      finish(req, endpoint, start, reject(req, denied));
+      return;
+    }
+    serve(req, ok, endpoint, route, start);
+  }
+
+  /** A 401 carries the challenges clients answer (Grafana and curl send basic auth after one). */
+  private static Future<Void> reject(HttpServerRequest req, TenantResolution.Rejected rej) {
+    if (rej.status() == 401) {
+      req.response().headers().add("WWW-Authenticate", "Basic realm=\"promgate\", charset=\"UTF-8\"")
+          .add("WWW-Authenticate", "Bearer realm=\"promgate\"");
+    }
+    return Envelope.send(req.response(), rej.status(), Envelope.error(ErrorType.ofWireName(rej.errorType()), rej.message()));
+  }
+
+  private void serve(HttpServerRequest req, TenantResolution.Resolved ok, Endpoint endpoint,
+      GatewayContext.Route route, long start) {
     String apiPath = ok.apiPath();
-    Endpoint endpoint = Endpoint.of(apiPath);
-    GatewayContext.Route route = routes.isEmpty() ? null : routes.get(apiPath);
     Future<Void> done;
     try {
       if (route != null) {
@@ -99,6 +150,10 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
   }
 
   private Future<ApiResponse> dispatch(ApiRequest r) {
+    return limiter.guard(r, () -> dispatchUnlimited(r));
+  }
+
+  private Future<ApiResponse> dispatchUnlimited(ApiRequest r) {
     return switch (r.endpoint()) {
       case QUERY -> backend.instantQuery(r);
       case QUERY_RANGE -> backend.rangeQuery(r);

@@ -19,13 +19,21 @@ public sealed interface BackendConfig {
    *     nothing else from the client is forwarded, so credentials never leak by default
    * @param headers static headers added to every request
    * @param externalLabels labels that are part of this backend's series identity, as in Thanos
+   * @param tls client TLS for https URLs ({@code tls:}); empty uses the JVM's trust store
    */
   record Prometheus(String name, URI url, Duration timeout, List<String> forwardHeaders,
-      Map<String, String> headers, Map<String, String> externalLabels) implements BackendConfig {
+      Map<String, String> headers, Map<String, String> externalLabels,
+      java.util.Optional<SecurityConfig.BackendTls> tls) implements BackendConfig {
     public Prometheus {
       forwardHeaders = List.copyOf(forwardHeaders);
       headers = Map.copyOf(headers);
       externalLabels = Map.copyOf(externalLabels);
+    }
+
+    /** Without {@code tls:} (the shape before issue 12). */
+    public Prometheus(String name, URI url, Duration timeout, List<String> forwardHeaders,
+        Map<String, String> headers, Map<String, String> externalLabels) {
+      this(name, url, timeout, forwardHeaders, headers, externalLabels, java.util.Optional.empty());
     }
 
     @Override

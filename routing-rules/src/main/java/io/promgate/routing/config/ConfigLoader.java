@@ -86,10 +86,11 @@ public final class ConfigLoader {
 
     ConfigNode server = root.child("server");
     server.requireObject();
-    server.onlyKeys(Set.of("http", "grpc"));
+    server.onlyKeys(Set.of("http", "grpc", "tls", "grpc-tls"));
     var srv = new PromgateConfig.Server(
         server.value("http", HostPort::parse).orElse(PromgateConfig.DEFAULT_HTTP),
-        server.value("grpc", HostPort::parse).orElse(PromgateConfig.DEFAULT_GRPC));
+        server.value("grpc", HostPort::parse).orElse(PromgateConfig.DEFAULT_GRPC),
+        SecurityConfigReader.tls(server.child("tls")), SecurityConfigReader.tls(server.child("grpc-tls")));
 
     Optional<PromgateConfig.Storage> storage = Optional.empty();
     ConfigNode st = root.child("storage");
@@ -103,7 +104,7 @@ public final class ConfigLoader {
 
     ConfigNode tn = root.child("tenancy");
     tn.requireObject();
-    tn.onlyKeys(Set.of("default", "require-auth", "upstream-header"));
+    tn.onlyKeys(Set.of("default", "require-auth", "upstream-header", "credentials", "limits"));
     Optional<String> defaultTenant = tn.has("default") ? tn.string("default").filter(s -> !s.isEmpty())
         : Optional.of("anonymous");
     defaultTenant.ifPresent(t -> {
@@ -115,7 +116,13 @@ public final class ConfigLoader {
     if (!header.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
       root.problem("tenancy.upstream-header", "bad value \"" + header + "\": not an HTTP header name");
     }
-    var tenancy = new PromgateConfig.Tenancy(defaultTenant, tn.bool("require-auth").orElse(false), header);
+    boolean requireAuth = tn.bool("require-auth").orElse(false);
+    var credentials = SecurityConfigReader.credentials(tn.child("credentials"));
+    if (requireAuth && credentials.isEmpty() && !tn.has("credentials")) {
+      root.problem("tenancy.require-auth", "true needs tenancy.credentials (nobody could use promgate)");
+    }
+    var tenancy = new PromgateConfig.Tenancy(defaultTenant, requireAuth, header, credentials,
+        SecurityConfigReader.limits(tn.child("limits")));
 
     Map<String, BackendConfig> backends = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigNode> e : root.child("backends").entries().entrySet()) {
@@ -172,14 +179,14 @@ public final class ConfigLoader {
     }
     switch (type.get()) {
       case "prometheus" -> {
-        n.onlyKeys(Set.of("type", "url", "timeout", "forward-headers", "headers", "external-labels"));
+        n.onlyKeys(Set.of("type", "url", "timeout", "forward-headers", "headers", "external-labels", "tls"));
         Optional<URI> url = n.value("url", ConfigLoader::httpUrl);
         if (!n.has("url")) {
           n.problem(n.key("url"), "missing (e.g. http://prometheus:9090)");
         }
         Duration timeout = n.duration("timeout").orElse(DEFAULT_TIMEOUT);
         var b = new BackendConfig.Prometheus(name, url.orElse(null), timeout, n.stringList("forward-headers"),
-            n.stringMap("headers"), n.stringMap("external-labels"));
+            n.stringMap("headers"), n.stringMap("external-labels"), SecurityConfigReader.backendTls(n.child("tls")));
         return url.isPresent() ? b : null;
       }
       case "storeapi" -> {

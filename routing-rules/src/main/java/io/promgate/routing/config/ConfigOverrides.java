@@ -36,7 +36,8 @@ public record ConfigOverrides(Optional<String> listen, Optional<String> grpcList
         ? ConfigLoader.parse("{}") : ConfigLoader.embeddedDefault());
     var server = new PromgateConfig.Server(
         listen.map(v -> parse("--listen", v, HostPort::parse)).orElse(c.server().http()),
-        grpcListen.map(v -> parse("--grpc-listen", v, HostPort::parse)).orElse(c.server().grpc()));
+        grpcListen.map(v -> parse("--grpc-listen", v, HostPort::parse)).orElse(c.server().grpc()),
+        c.server().tls(), c.server().grpcTls());
     var storage = c.storage();
     if (storagePath.isPresent()) {
       Path p = Path.of(storagePath.get());
@@ -53,7 +54,8 @@ public record ConfigOverrides(Optional<String> listen, Optional<String> grpcList
           old != null ? old.timeout() : Duration.ofMinutes(2),
           old != null ? old.forwardHeaders() : List.of(),
           old != null ? old.headers() : Map.of(),
-          old != null ? old.externalLabels() : Map.of());
+          old != null ? old.externalLabels() : Map.of(),
+          old != null ? old.tls() : Optional.empty());
       backends = new LinkedHashMap<>();
       backends.put(UPSTREAM, b);
       Window all = new Window("--upstream", TimeBound.UNBOUNDED, TimeBound.UNBOUNDED, List.of(UPSTREAM));

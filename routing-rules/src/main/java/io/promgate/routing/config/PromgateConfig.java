@@ -32,15 +32,35 @@ public record PromgateConfig(
     routes = List.copyOf(routes);
   }
 
-  public record Server(HostPort http, HostPort grpc) {}
+  /**
+   * @param tls TLS of the HTTP server ({@code server.tls}); empty means plain HTTP
+   * @param grpcTls TLS of the gRPC StoreAPI server ({@code server.grpc-tls}, same shape); empty means plaintext
+   */
+  public record Server(HostPort http, HostPort grpc, Optional<SecurityConfig.Tls> tls,
+      Optional<SecurityConfig.Tls> grpcTls) {
+    public Server(HostPort http, HostPort grpc) {
+      this(http, grpc, Optional.empty(), Optional.empty());
+    }
+  }
 
   public record Storage(Path path, Duration retention, Duration headWindow) {}
 
   /**
    * @param defaultTenant the tenant of requests that name none; empty means such requests get 401
    * @param upstreamHeader the header carrying the resolved tenant to backends
+   * @param credentials {@code tenancy.credentials}: enforced when {@code requireAuth} (issue 12)
+   * @param limits {@code tenancy.limits}: per-tenant query limits
    */
-  public record Tenancy(Optional<String> defaultTenant, boolean requireAuth, String upstreamHeader) {}
+  public record Tenancy(Optional<String> defaultTenant, boolean requireAuth, String upstreamHeader,
+      List<SecurityConfig.Credential> credentials, SecurityConfig.Limits limits) {
+    public Tenancy {
+      credentials = List.copyOf(credentials);
+    }
+
+    public Tenancy(Optional<String> defaultTenant, boolean requireAuth, String upstreamHeader) {
+      this(defaultTenant, requireAuth, upstreamHeader, List.of(), SecurityConfig.Limits.NONE);
+    }
+  }
 
   public record Dedup(List<String> replicaLabels) {
     public Dedup {
