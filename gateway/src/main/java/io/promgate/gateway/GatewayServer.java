@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  *
  * <p>Event loops: {@code -Dpromgate.eventLoops=N}, default half the processors (at least one). Event loops
  * only move bytes (evaluation runs on workers), and promgate usually shares its host with an upstream or a
- * store: bench/passthrough.sh on 2 cores (wrk + Prometheus + proxy) gave 0.95–0.99 of nginx's throughput
- * with one loop and 0.68–0.76 with two, measured in the same runs.
+ * store: on this project's 2-core machine (wrk + Prometheus + proxy, plus background load) one loop reached
+ * 0.70–0.99 of nginx's throughput in bench/passthrough.sh runs, two loops 0.53–0.76.
  */
 public final class GatewayServer {
   private final Vertx vertx;

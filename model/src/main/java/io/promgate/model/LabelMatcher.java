@@ -46,7 +46,7 @@ public final class LabelMatcher {
 
   private static Pattern compile(String re) {
     try {
-      return Pattern.compile("(?s)^(?:" + re + ")$");
+      return Pattern.compile("(?s)^(?:" + Re2Syntax.toJava(re) + ")$");
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("invalid regular expression " + quote(re) + ": " + e.getDescription(), e);
     }

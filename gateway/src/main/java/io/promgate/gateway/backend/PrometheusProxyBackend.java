@@ -113,7 +113,9 @@ public final class PrometheusProxyBackend implements QueryBackend {
     if (c == null) {
       HttpClientOptions o = new HttpClientOptions().setKeepAlive(true).setPipelining(false)
           .setTcpNoDelay(true).setKeepAliveTimeout(30).setDecompressionSupported(false)
-          .setConnectTimeout((int) Math.min(config.timeout().toMillis(), 10_000));
+          .setConnectTimeout((int) Math.min(config.timeout().toMillis(), 10_000))
+          .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+          .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()));
       c = vertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(poolSizePerEventLoop).setMaxWaitQueueSize(-1));
       ctx.put(contextKey, c);
       clients.add(c);
@@ -136,8 +138,9 @@ public final class PrometheusProxyBackend implements QueryBackend {
     }
     h.set(tenantHeader, r.tenants().headerValue());
 
-    RequestOptions o = new RequestOptions().setHost(host).setPort(port).setSsl(ssl).setHeaders(h)
-        .setIdleTimeout(config.timeout().toMillis());
+    // The backend timeout is the connection's idle timeout (set on the client), not a per-request timer:
+    // a timer per request cost a map insert and a scheduler entry on the hot path.
+    RequestOptions o = new RequestOptions().setHost(host).setPort(port).setSsl(ssl).setHeaders(h);
     Buffer body = null;
     if (r.method() == HttpMethod.POST) {
       o.setMethod(HttpMethod.POST).setURI(pathPrefix + r.apiPath());
@@ -162,9 +165,10 @@ public final class PrometheusProxyBackend implements QueryBackend {
         .compose(req -> sendBody == null ? req.send() : req.send(sendBody))
         .<ApiResponse>map(resp -> {
           metrics.upstreamLatency(config.name(), System.nanoTime() - start);
+          resp.pause(); // hold the body until relay() pipes it (the pipe resumes)
           return out -> relay(resp, out);
         })
-        .recover(t -> Future.failedFuture(classify(t)));
+        .recover(t -> Future.failedFuture(classify(t, System.nanoTime() - start)));
   }
 
   private static void copyIfPresent(MultiMap from, MultiMap to, CharSequence name) {
@@ -216,8 +220,15 @@ public final class PrometheusProxyBackend implements QueryBackend {
     return false;
   }
 
-  private ApiException classify(Throwable t) {
+  private ApiException classify(Throwable t, long elapsedNanos) {
     String where = "upstream " + config.name() + " (" + config.url() + ")";
+    // The idle timeout closes the connection, so a timeout surfaces as "connection closed" after it.
+    boolean closedByIdle = t instanceof io.vertx.core.http.HttpClosedException
+        && elapsedNanos >= config.timeout().toNanos() * 9 / 10;
+    if (closedByIdle) {
+      metrics.upstreamError(config.name(), "timeout");
+      return new ApiException(ErrorType.TIMEOUT, where + " timed out after " + config.timeout().toMillis() + "ms");
+    }
     if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
       metrics.upstreamError(config.name(), "timeout");
       return new ApiException(ErrorType.TIMEOUT, where + " timed out: " + t.getMessage());

@@ -22,7 +22,11 @@ public final class UnconfiguredBackend implements QueryBackend {
   @Override public Future<ApiResponse> labels(ApiRequest r) { return fail(); }
   @Override public Future<ApiResponse> labelValues(ApiRequest r, String name) { return fail(); }
   @Override public Future<ApiResponse> metadata(ApiRequest r) { return fail(); }
-  @Override public Future<ApiResponse> other(ApiRequest r) { return fail(); }
+  @Override
+  public Future<ApiResponse> other(ApiRequest r) {
+    ApiResponse empty = EmptyAnswers.forEndpoint(r.endpoint());
+    return empty != null ? Future.succeededFuture(empty) : fail();
+  }
 
   @Override
   public Future<Boolean> ready() {

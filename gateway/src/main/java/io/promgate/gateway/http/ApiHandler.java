@@ -106,6 +106,9 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
       case LABELS -> backend.labels(r);
       case LABEL_VALUES -> backend.labelValues(r, URLDecoder.decode(Endpoint.labelName(r.apiPath()), StandardCharsets.UTF_8));
       case METADATA -> backend.metadata(r);
+      // Always answered by promgate itself (DESIGN.md, "Pushdown"), whatever the backend.
+      case FORMAT_QUERY -> PromqlEndpoints.format(r);
+      case PARSE_QUERY -> PromqlEndpoints.parseQuery(r);
       default -> backend.other(r);
     };
   }

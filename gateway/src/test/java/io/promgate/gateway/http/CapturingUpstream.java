@@ -16,12 +16,24 @@ final class CapturingUpstream implements AutoCloseable {
   volatile MultiMap replyHeaders = MultiMap.caseInsensitiveMultiMap();
   /** When set, the reply is written in 8 KiB chunks with chunked transfer encoding. */
   volatile boolean chunked;
+  /** Milliseconds to wait before answering (a slow upstream). */
+  volatile long delayMs;
   private final HttpServer server;
 
   CapturingUpstream(Vertx vertx) throws Exception {
     server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
       requests.add(new Captured(req.method().name(), req.uri(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
           b.toString()));
+      if (delayMs > 0) {
+        vertx.setTimer(delayMs, t -> reply(req));
+      } else {
+        reply(req);
+      }
+    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private void reply(io.vertx.core.http.HttpServerRequest req) {
+    {
       req.response().setStatusCode(status).headers().addAll(replyHeaders).set("Content-Type", "application/json");
       if (chunked) {
         req.response().setChunked(true);
@@ -33,7 +45,7 @@ final class CapturingUpstream implements AutoCloseable {
       } else {
         req.response().end(reply);
       }
-    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   String url() {

@@ -160,6 +160,19 @@ class ProxyBehaviourTest {
   }
 
   @Test
+  void formatAndParseQueryNeverReachTheUpstream() throws Exception {
+    var f = PromgateHarness.get(promgate.url() + "/tenant/t/api/v1/format_query?query=sum%28up%29by%28job%29");
+    assertThat(body(f)).isEqualTo("{\"status\":\"success\",\"data\":\"sum by (job) (up)\"}");
+    var p = PromgateHarness.postForm(promgate.url() + "/api/v1/parse_query", "query=up");
+    assertThat(body(p)).isEqualTo("{\"status\":\"success\",\"data\":{\"matchers\":[{\"name\":\"__name__\",\"type\":\"=\","
+        + "\"value\":\"up\"}],\"name\":\"up\",\"offset\":0,\"startOrEnd\":null,\"timestamp\":null,\"type\":\"vectorSelector\"}}");
+    var bad = PromgateHarness.get(promgate.url() + "/api/v1/parse_query?query=sum%28");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(body(bad)).startsWith("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid parameter \\\"query\\\": 1:5: parse error:");
+    assertThat(upstream.requests).isEmpty();
+  }
+
+  @Test
   void ownEndpointsNeedNoUpstream() throws Exception {
     upstream.requests.clear();
     assertThat(body(PromgateHarness.get(promgate.url() + "/-/healthy"))).contains("Healthy");
@@ -189,6 +202,23 @@ class ProxyBehaviourTest {
   }
 
   @Test
+  void slowUpstreamTimesOutWith503() throws Exception {
+    PromgateConfig c = ConfigLoader.parse("server: { http: '127.0.0.1:0' }\nbackends: { slow: { type: prometheus, url: '"
+        + upstream.url() + "', timeout: 300ms } }");
+    upstream.delayMs = 3000;
+    try (PromgateHarness p = PromgateHarness.start(c, List.of())) {
+      long t0 = System.nanoTime();
+      var r = PromgateHarness.get(p.url() + "/api/v1/query?query=up");
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(body(r)).startsWith("{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"upstream slow");
+      assertThat(ms).isLessThan(2500);
+    } finally {
+      upstream.delayMs = 0;
+    }
+  }
+
+  @Test
   void noBackendAnswers503ButIsHealthy() throws Exception {
     try (PromgateHarness none = PromgateHarness.start(ConfigLoader.parse("server: { http: '127.0.0.1:0' }"), List.of())) {
       assertThat(PromgateHarness.get(none.url() + "/-/healthy").statusCode()).isEqualTo(200);
@@ -196,6 +226,11 @@ class ProxyBehaviourTest {
       var r = PromgateHarness.get(none.url() + "/api/v1/query?query=up");
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(body(r)).contains("\"errorType\":\"unavailable\"").contains("no backend is configured");
+      // Grafana asks every datasource for rules and alerts: empty successes, never 404 or 503.
+      assertThat(body(PromgateHarness.get(none.url() + "/api/v1/rules")))
+          .isEqualTo("{\"status\":\"success\",\"data\":{\"groups\":[]}}");
+      assertThat(body(PromgateHarness.get(none.url() + "/api/v1/alerts")))
+          .isEqualTo("{\"status\":\"success\",\"data\":{\"alerts\":[]}}");
     }
   }
 

@@ -242,6 +242,31 @@ class PrometheusPassthroughIT {
   }
 
   @Test
+  void formatQueryIsAnsweredByPromgateLikePrometheus() throws Exception {
+    // Queries whose formatting Prometheus 2.42 (the upstream here) and 3.x agree on, plus parse errors.
+    for (String q : new String[] {"sum by(a)(rate(x{b=\"<&>\"}[5m])) > 1 and on(c) y", "up", "1+1",
+        "rate(http_requests_total{job=~\"a.*\"}[5m] offset 1h)", "topk(3, sum without(instance)(x))", "sum(", ""}) {
+      String path = "/api/v1/format_query?query=" + enc(q);
+      sameGet(path);
+      HttpResponse<byte[]> post = PromgateHarness.postForm(promgate.url() + "/api/v1/format_query", "query=" + enc(q));
+      assertThat(new String(post.body(), StandardCharsets.UTF_8))
+          .isEqualTo(new String(PromgateHarness.get(prometheus.url() + path).body(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void emptyAnswersHaveTheShapeOfAnUnconfiguredPrometheus() throws Exception {
+    // The Prometheus here has no rules, alerts, alertmanagers or scrape targets.
+    for (var e : new io.promgate.gateway.http.Endpoint[] {io.promgate.gateway.http.Endpoint.RULES,
+        io.promgate.gateway.http.Endpoint.ALERTS, io.promgate.gateway.http.Endpoint.TARGETS,
+        io.promgate.gateway.http.Endpoint.ALERTMANAGERS}) {
+      String direct = new String(PromgateHarness.get(prometheus.url() + e.path()).body(), StandardCharsets.UTF_8);
+      assertThat("{\"status\":\"success\",\"data\":" + io.promgate.gateway.backend.EmptyAnswers.dataJson(e) + "}")
+          .as(e.path()).isEqualTo(direct);
+    }
+  }
+
+  @Test
   void buildinfoIsOursInPrometheusShape() throws Exception {
     JsonNode theirs = JSON.readTree(PromgateHarness.get(prometheus.url() + "/api/v1/status/buildinfo").body());
     JsonNode ours = JSON.readTree(PromgateHarness.get(promgate.url() + "/api/v1/status/buildinfo").body());

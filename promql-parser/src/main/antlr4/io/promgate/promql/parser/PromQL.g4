@@ -36,7 +36,13 @@ expr
     ;
 
 binModifier
-    : BOOL? (onOrIgnoring groupingLabels ((GROUP_LEFT | GROUP_RIGHT) groupingLabels?)?)?
+    : BOOL? (onOrIgnoring groupingLabels groupModifier?)?
+    ;
+
+// Prometheus' LALR parser always reads a "(" right after group_left/group_right as the label list;
+// the predicate stops ANTLR's unbounded lookahead from reading it as the right operand instead.
+groupModifier
+    : (GROUP_LEFT | GROUP_RIGHT) ( {_input.LA(1) == LEFT_PAREN}? groupingLabels | {_input.LA(1) != LEFT_PAREN}? )
     ;
 
 onOrIgnoring : ON | IGNORING ;

@@ -98,11 +98,12 @@ final class AstBuilder extends PromQLBaseVisitor<Expr> {
     boolean on = false;
     if (m.onOrIgnoring() != null) {
       on = m.onOrIgnoring().ON() != null;
-      matching = labels(m.groupingLabels(0));
-      if (m.GROUP_LEFT() != null || m.GROUP_RIGHT() != null) {
-        card = m.GROUP_LEFT() != null ? VectorMatching.Cardinality.MANY_TO_ONE
+      matching = labels(m.groupingLabels());
+      PromQL.GroupModifierContext g = m.groupModifier();
+      if (g != null) {
+        card = g.GROUP_LEFT() != null ? VectorMatching.Cardinality.MANY_TO_ONE
             : VectorMatching.Cardinality.ONE_TO_MANY;
-        include = m.groupingLabels().size() > 1 ? labels(m.groupingLabels(1)) : List.of();
+        include = g.groupingLabels() != null ? labels(g.groupingLabels()) : List.of();
       }
     }
     return new BinaryExpr(op, lhs, rhs, new VectorMatching(card, matching, on, include), returnBool, pos(ctx));

@@ -47,7 +47,7 @@ final class SyntaxErrors extends BaseErrorListener {
           default -> " in label matching, expected \",\" or \"}\"";
         };
       case PromQL.RULE_grouping, PromQL.RULE_groupingLabels, PromQL.RULE_groupingLabel, PromQL.RULE_maybeLabel,
-          PromQL.RULE_binModifier, PromQL.RULE_onOrIgnoring:
+          PromQL.RULE_binModifier, PromQL.RULE_onOrIgnoring, PromQL.RULE_groupModifier:
         return switch (prev) {
           case PromQLLexer.LEFT_PAREN, PromQLLexer.COMMA -> " in grouping opts, expected label";
           case PromQLLexer.BY, PromQLLexer.WITHOUT, PromQLLexer.ON, PromQLLexer.IGNORING ->
