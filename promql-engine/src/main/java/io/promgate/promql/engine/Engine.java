@@ -34,12 +34,21 @@ public final class Engine {
   private final Duration timeout;
   private final LongUnaryOperator noStepSubqueryInterval;
 
+  private final Builder options;
+
   private Engine(Builder b) {
+    this.options = b;
     this.lookbackMillis = b.lookback.toMillis();
     this.maxSamples = b.maxSamples;
     this.timeout = b.timeout;
     long interval = b.defaultSubqueryStep.toMillis();
     this.noStepSubqueryInterval = range -> interval;
+  }
+
+  /** This engine with another lookback delta, for the API's per-request {@code lookback_delta}. */
+  public Engine withLookbackDelta(Duration lookback) {
+    return builder().lookbackDelta(lookback).maxSamples(options.maxSamples).timeout(options.timeout)
+        .defaultSubqueryStep(options.defaultSubqueryStep).build();
   }
 
   public static Builder builder() {
@@ -130,11 +139,8 @@ public final class Engine {
 
   private QueryResult exec(Queryable queryable, Expr expr, long start, long end, long step,
       BooleanSupplier cancelled) {
-    long deadline = timeout.isZero() ? 0 : System.nanoTime() + timeout.toNanos();
-    if (deadline == 0) {
-      deadline = 1;
-    }
-    Evaluator.Limits limits = new Evaluator.Limits(maxSamples, timeout.isZero() ? 0 : deadline, cancelled);
+    Evaluator.Limits limits = new Evaluator.Limits(maxSamples,
+        timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos(), !timeout.isZero(), cancelled);
     Annotations annotations = new Annotations();
     try {
       SeriesFetcher fetcher = new SeriesFetcher(start, end, step, lookbackMillis, noStepSubqueryInterval);

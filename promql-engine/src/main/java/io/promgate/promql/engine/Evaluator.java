@@ -60,13 +60,16 @@ final class Evaluator {
   static final class Limits {
     final long maxSamples;
     final long deadlineNanos;
+    final boolean hasDeadline;
     final BooleanSupplier cancelled;
     long current;
     private int tick;
 
-    Limits(long maxSamples, long deadlineNanos, BooleanSupplier cancelled) {
+    /** @param deadlineNanos a {@link System#nanoTime()} value, meaningful when hasDeadline */
+    Limits(long maxSamples, long deadlineNanos, boolean hasDeadline, BooleanSupplier cancelled) {
       this.maxSamples = maxSamples;
       this.deadlineNanos = deadlineNanos;
+      this.hasDeadline = hasDeadline;
       this.cancelled = cancelled;
     }
 
@@ -81,7 +84,7 @@ final class Evaluator {
       if (cancelled != null && cancelled.getAsBoolean()) {
         throw new EngineException(ErrorType.CANCELED, "query was canceled in expression evaluation");
       }
-      if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
+      if (hasDeadline && System.nanoTime() - deadlineNanos > 0) {
         throw new EngineException(ErrorType.TIMEOUT, "query timed out in expression evaluation");
       }
     }

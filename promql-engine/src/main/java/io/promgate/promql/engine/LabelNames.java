@@ -1,8 +1,9 @@
 package io.promgate.promql.engine;
 
 /**
- * Label name validity as Prometheus 3 checks it (UTF-8 names allowed): non-empty and valid Unicode, i.e. no
- * unpaired surrogate in Java's UTF-16.
+ * Label name validity as Prometheus 3 checks it (UTF-8 names allowed): non-empty and valid UTF-8. In Java's
+ * UTF-16 that means no unpaired surrogate, and no U+FFFD: the parser decodes {@code \xhh} byte escapes as
+ * UTF-8 and turns invalid bytes into U+FFFD, which is how an invalid Go string reaches us.
  */
 final class LabelNames {
   private LabelNames() {

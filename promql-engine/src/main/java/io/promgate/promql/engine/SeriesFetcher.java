@@ -30,8 +30,14 @@ import java.util.Map;
  * and selects every selector from it. Evaluation afterwards never touches storage.
  */
 final class SeriesFetcher {
+  /**
+   * @param windowWidth when > 0, only samples within (ref - windowWidth, ref] for the steps' reference times
+   *     (ref = firstRef + k * step, up to end) are needed: the windows of a range query leave gaps between
+   *     them (range or lookback shorter than the step), so reading only them keeps memory at
+   *     O(steps x window) instead of O(whole range) for long, coarse queries.
+   */
   private record Planned(VectorSelector selector, long start, long end, long range, String func,
-      List<String> grouping, boolean by, long step) {
+      List<String> grouping, boolean by, long step, long windowWidth, long firstRef) {
   }
 
   private final long queryStart;
@@ -92,9 +98,11 @@ final class SeriesFetcher {
         List<SelectedSeries> list = new ArrayList<>();
         while (set.next()) {
           limits.check();
-          SelectedSeries s = read(set.at(), p.start, p.end, histograms);
+          SelectedSeries s = p.windowWidth > 0 ? readWindows(set.at(), p, histograms)
+              : read(set.at(), p.start, p.end, histograms);
           if (s != null) {
-            limits.add(s.n);
+            // Raw samples are not counted against max samples: like Prometheus, the limit applies to what
+            // evaluation materialises (selector points per step, results), so long ranges stay possible.
             list.add(s);
           }
         }
@@ -146,6 +154,44 @@ final class SeriesFetcher {
         n++;
       }
       vt = it.next();
+    }
+    return new SelectedSeries(series.labels(), t, f, n);
+  }
+
+  /** Reads only the samples of the planned windows, seeking over the gaps between them. */
+  private static SelectedSeries readWindows(Series series, Planned p, List<io.promgate.model.Labels> histograms) {
+    SampleIterator it = series.iterator();
+    long[] t = new long[16];
+    double[] f = new double[16];
+    int n = 0;
+    long last = Long.MIN_VALUE;
+    for (long ref = p.firstRef; ref <= p.end; ref += p.step) {
+      long lo = Math.max(ref - p.windowWidth + 1, last == Long.MIN_VALUE ? Long.MIN_VALUE : last + 1);
+      ValueType vt = it.seek(lo);
+      while (vt != ValueType.NONE) {
+        long ts = it.timestamp();
+        if (ts > ref) {
+          break;
+        }
+        if (vt == ValueType.HISTOGRAM) {
+          if (histograms.isEmpty() || histograms.get(histograms.size() - 1) != series.labels()) {
+            histograms.add(series.labels());
+          }
+        } else if (ts >= lo && ts > last) {
+          if (n == t.length) {
+            t = Arrays.copyOf(t, n * 2);
+            f = Arrays.copyOf(f, n * 2);
+          }
+          t[n] = ts;
+          f[n] = it.value();
+          n++;
+          last = ts;
+        }
+        vt = it.next();
+      }
+      if (vt == ValueType.NONE) {
+        break;
+      }
     }
     return new SelectedSeries(series.labels(), t, f, n);
   }
@@ -214,6 +260,11 @@ final class SeriesFetcher {
     start -= n.offsetMillis();
     end -= n.offsetMillis();
     long st = path.lastSubqStep != 0 ? path.lastSubqStep : step;
-    planned.add(new Planned(n, start, end, evalRange, path.func, path.grouping, path.by, st));
+    // Windowed reads only on the query's own grid (no subquery, no @) when windows do not touch.
+    long width = evalRange == 0 ? lookback : evalRange;
+    boolean windowed = step > 0 && path.lastSubqStep == 0 && path.subqAt == null && at == null && width < step;
+    long firstRef = queryStart - n.offsetMillis();
+    planned.add(new Planned(n, start, end, evalRange, path.func, path.grouping, path.by, st,
+        windowed ? width : 0, firstRef));
   }
 }

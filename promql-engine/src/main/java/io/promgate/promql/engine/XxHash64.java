@@ -4,8 +4,9 @@ import io.promgate.model.Labels;
 import java.nio.charset.StandardCharsets;
 
 /**
- * xxHash64 (seed 0) of a label set serialised as Prometheus' {@code labels.Hash} does (name 0xff value 0xff
- * ...), so that {@code limit_ratio} picks the same series as Prometheus.
+ * xxHash64 (seed 0) of a label set serialised as Prometheus 3.5's default {@code labels.Hash} does (the
+ * "stringlabels" build: each name and value as a length, one byte below 255 else 0xff and 3 bytes
+ * little-endian, then its bytes), so that {@code limit_ratio} picks the same series as Prometheus.
  */
 final class XxHash64 {
   private static final long P1 = 0x9E3779B185EBCA87L;
@@ -22,12 +23,23 @@ final class XxHash64 {
     for (int i = 0; i < labels.size(); i++) {
       byte[] n = labels.name(i).getBytes(StandardCharsets.UTF_8);
       byte[] v = labels.value(i).getBytes(StandardCharsets.UTF_8);
-      b.write(n, 0, n.length);
-      b.write(0xff);
-      b.write(v, 0, v.length);
-      b.write(0xff);
+      writeString(b, n);
+      writeString(b, v);
     }
     return hash(b.toByteArray());
+  }
+
+  private static void writeString(java.io.ByteArrayOutputStream b, byte[] s) {
+    int len = s.length;
+    if (len < 255) {
+      b.write(len);
+    } else {
+      b.write(255);
+      b.write(len & 0xff);
+      b.write((len >> 8) & 0xff);
+      b.write((len >> 16) & 0xff);
+    }
+    b.write(s, 0, len);
   }
 
   static long hash(byte[] in) {

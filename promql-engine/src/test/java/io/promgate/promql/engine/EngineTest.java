@@ -234,4 +234,26 @@ class EngineTest {
     assertThat(r.warnings()).singleElement().asString()
         .startsWith("PromQL warning: native histogram samples are not supported yet");
   }
+
+  /**
+   * Coarse range queries read only their windows (seeking over the gaps); every step must still equal the
+   * instant query at that time, which reads its whole range.
+   */
+  @Test
+  void coarseRangeQueriesAgreeWithInstantQueries() {
+    for (String q : List.of("rate(requests_total[1m])", "requests_total offset 30s", "up",
+        "max_over_time(requests_total[45s] offset 15s)")) {
+      Value.Matrix m = (Value.Matrix) engine.rangeQuery(store, PromQLParser.parse(q), 90_000, 600_000, 170_000)
+          .value();
+      for (FloatSeries s : m.series()) {
+        for (int i = 0; i < s.size(); i++) {
+          Value.Vector v = (Value.Vector) instant(q, s.timestampAt(i)).value();
+          double expected = v.samples().stream().filter(x -> x.metric().equals(s.metric())).findFirst()
+              .orElseThrow().value();
+          assertThat(s.valueAt(i)).as(q + " at " + s.timestampAt(i)).isEqualTo(expected);
+        }
+      }
+      assertThat(m.series()).as(q).isNotEmpty();
+    }
+  }
 }
