@@ -1,24 +1,34 @@
 package io.promgate.tsdb;
 
+import io.promgate.model.LabelMatcher;
 import io.promgate.model.Querier;
 import io.promgate.model.Queryable;
 import io.promgate.model.SeriesSet;
+import io.promgate.tsdb.block.Block;
+import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.head.MetadataStore;
+import io.promgate.tsdb.objstore.BlockShipper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bundled store: one {@link Head} and WAL per tenant under {@code <root>/<tenant>/}. A write is
@@ -37,8 +47,8 @@ public final class Storage implements AutoCloseable {
   private final StorageOptions options;
   private final BlockOptions blockOptions;
   private final Clock clock;
-  private volatile java.util.concurrent.ScheduledExecutorService maintenance;
-  private volatile io.promgate.tsdb.objstore.BlockShipper shipper;
+  private volatile ScheduledExecutorService maintenance;
+  private volatile BlockShipper shipper;
   private final Map<String, TenantStore> tenants = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -133,8 +143,18 @@ public final class Storage implements AutoCloseable {
     return t == null ? Map.of() : t.head().metadata().query(metric, limit);
   }
 
+  /**
+   * Raw XOR chunks of a tenant's matching series over [mint, maxt], from blocks and head, sorted by labels
+   * and each series' chunks by time: what the StoreAPI and remote read with streamed chunks send as they
+   * are. Chunks may extend beyond the range (callers trim, as Thanos' clients do).
+   */
+  public List<ChunkSeries> selectChunks(String tenant, long mint, long maxt, List<LabelMatcher> matchers) {
+    TenantStore t = tenants.get(tenant);
+    return t == null ? List.of() : t.selectChunks(mint, maxt, matchers);
+  }
+
   /** Persisted blocks of a tenant, oldest first (for StoreAPI, uploads and tests). */
-  public List<io.promgate.tsdb.block.Block> blocks(String tenant) {
+  public List<Block> blocks(String tenant) {
     TenantStore t = tenants.get(tenant);
     return t == null ? List.of() : t.blocks().blocks();
   }
@@ -144,34 +164,34 @@ public final class Storage implements AutoCloseable {
    * Failures are logged per tenant and retried on the next pass.
    */
   public void runMaintenance() {
-    for (Map.Entry<String, TenantStore> e : new java.util.TreeMap<>(tenants).entrySet()) {
+    for (Map.Entry<String, TenantStore> e : new TreeMap<>(tenants).entrySet()) {
       try {
         e.getValue().maintain(shipper);
       } catch (IOException | RuntimeException ex) {
-        org.slf4j.LoggerFactory.getLogger(Storage.class).error("tenant {}: block maintenance failed", e.getKey(), ex);
+        LoggerFactory.getLogger(Storage.class).error("tenant {}: block maintenance failed", e.getKey(), ex);
       }
     }
   }
 
   /** Runs {@link #runMaintenance()} every {@code interval} on one background thread until {@link #close()}. */
-  public synchronized void startMaintenance(java.time.Duration interval) {
+  public synchronized void startMaintenance(Duration interval) {
     if (maintenance != null) {
       return;
     }
-    maintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tsdb-maintenance");
       t.setDaemon(true);
       return t;
     });
     maintenance.scheduleWithFixedDelay(this::runMaintenance, interval.toMillis(), interval.toMillis(),
-        java.util.concurrent.TimeUnit.MILLISECONDS);
+        TimeUnit.MILLISECONDS);
   }
 
   /**
    * Uploads every new level-1 block to object storage from the next maintenance pass on
-   * ({@code storage.object-store}); see {@link io.promgate.tsdb.objstore.BlockShipper}.
+   * ({@code storage.object-store}); see {@link BlockShipper}.
    */
-  public void uploadTo(io.promgate.tsdb.objstore.BlockShipper shipper) {
+  public void uploadTo(BlockShipper shipper) {
     this.shipper = shipper;
   }
 
@@ -204,11 +224,11 @@ public final class Storage implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
-    java.util.concurrent.ScheduledExecutorService m = maintenance;
+    ScheduledExecutorService m = maintenance;
     if (m != null) {
       m.shutdown();
       try {
-        m.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        m.awaitTermination(60, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

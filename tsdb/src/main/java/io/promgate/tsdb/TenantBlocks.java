@@ -1,7 +1,10 @@
 package io.promgate.tsdb;
 
+import io.promgate.model.LabelMatcher;
 import io.promgate.model.Labels;
 import io.promgate.model.Querier;
+import io.promgate.model.SelectHints;
+import io.promgate.model.SeriesSet;
 import io.promgate.model.ValueType;
 import io.promgate.model.chunk.XorAppender;
 import io.promgate.model.chunk.XorChunk;
@@ -15,6 +18,8 @@ import io.promgate.tsdb.compact.CompactionPlanner;
 import io.promgate.tsdb.compact.RetentionPolicy;
 import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
+import io.promgate.tsdb.objstore.BlockShipper;
+import io.promgate.tsdb.query.MergeQuerier;
 import io.promgate.tsdb.wal.Wal;
 import io.promgate.tsdb.wal.WalCheckpoint;
 import java.io.IOException;
@@ -29,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,12 +117,38 @@ final class TenantBlocks {
     return w;
   }
 
-  void addQueriers(long mint, long maxt, List<Querier> out) {
-    for (Block b : blocks) {
-      if (b.overlaps(mint, maxt)) {
-        out.add(b.querier(mint, maxt));
+  /**
+   * The blocks over [mint, maxt], resolved when a select or label call arrives rather than now: a caller
+   * that reads the head first and the blocks second can never miss a range that moved from one to the other
+   * in between (a block is published before the head drops its samples).
+   */
+  Querier querier(long mint, long maxt) {
+    return new Querier() {
+      private MergeQuerier current() {
+        List<Querier> qs = new ArrayList<>();
+        for (Block b : blocks) {
+          if (b.overlaps(mint, maxt)) {
+            qs.add(b.querier(mint, maxt));
+          }
+        }
+        return new MergeQuerier(qs);
       }
-    }
+
+      @Override
+      public SeriesSet select(boolean sortSeries, SelectHints hints, List<LabelMatcher> matchers) {
+        return current().select(sortSeries, hints, matchers);
+      }
+
+      @Override
+      public List<String> labelValues(String name, List<LabelMatcher> matchers) {
+        return current().labelValues(name, matchers);
+      }
+
+      @Override
+      public List<String> labelNames(List<LabelMatcher> matchers) {
+        return current().labelNames(matchers);
+      }
+    };
   }
 
   long sizeBytes() {
@@ -224,7 +256,7 @@ final class TenantBlocks {
   // ---- compaction ----
 
   /** Runs one compaction if the planner finds one; returns whether it did. */
-  synchronized boolean compactOnce(java.util.function.Predicate<BlockMeta> eligible) throws IOException {
+  synchronized boolean compactOnce(Predicate<BlockMeta> eligible) throws IOException {
     List<Block> current = blocks;
     List<BlockMeta> metas = current.stream().map(Block::meta).filter(eligible).toList();
     List<BlockMeta> plan = CompactionPlanner.plan(metas, options.compactionRanges());
@@ -233,19 +265,43 @@ final class TenantBlocks {
     }
     Set<String> ids = new HashSet<>();
     plan.forEach(m -> ids.add(m.ulid()));
-    List<Block> sources = current.stream().filter(b -> ids.contains(b.meta().ulid())).toList();
-    TreeMap<Labels, List<XorChunk>> merged = new TreeMap<>();
+    List<Block> sources = current.stream().filter(b -> ids.contains(b.meta().ulid()))
+        .sorted(Comparator.comparingLong(b -> b.meta().minTime())).toList();
+    // Labels and series refs of every source; chunk data is read series by series while writing.
+    TreeMap<Labels, List<int[]>> merged = new TreeMap<>();
     TreeSet<String> allSources = new TreeSet<>();
     int level = 0;
-    for (Block b : sources) { // sorted by minTime and non-overlapping, so chunks stay in order
-      for (ChunkSeries s : b.selectChunks(List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
-        merged.computeIfAbsent(s.labels(), k -> new ArrayList<>()).addAll(s.chunks());
+    for (int b = 0; b < sources.size(); b++) { // sorted by minTime, non-overlapping: chunks stay in order
+      Block block = sources.get(b);
+      for (int ref : block.seriesRefs()) {
+        merged.computeIfAbsent(block.seriesLabels(ref), k -> new ArrayList<>(sources.size())).add(new int[] {b, ref});
       }
-      allSources.addAll(b.meta().sources());
-      level = Math.max(level, b.meta().level());
+      allSources.addAll(block.meta().sources());
+      level = Math.max(level, block.meta().level());
     }
-    List<ChunkSeries> series = new ArrayList<>(merged.size());
-    merged.forEach((l, c) -> series.add(new ChunkSeries(l, c)));
+    List<Labels> labels = new ArrayList<>(merged.keySet());
+    List<List<int[]>> parts = new ArrayList<>(merged.values());
+    merged = null;
+    BlockWriter.SeriesSource series = new BlockWriter.SeriesSource() {
+      @Override
+      public int size() {
+        return labels.size();
+      }
+
+      @Override
+      public Labels labels(int i) {
+        return labels.get(i);
+      }
+
+      @Override
+      public List<XorChunk> chunks(int i) throws IOException {
+        List<XorChunk> out = new ArrayList<>();
+        for (int[] p : parts.get(i)) {
+          out.addAll(sources.get(p[0]).seriesChunks(p[1]));
+        }
+        return out;
+      }
+    };
     String ulid = Ulid.next(clock.millis());
     BlockMeta meta = new BlockMeta(ulid, sources.get(0).meta().minTime(),
         sources.get(sources.size() - 1).meta().maxTime(), 0, 0, 0, level + 1, new ArrayList<>(allSources),
@@ -273,9 +329,9 @@ final class TenantBlocks {
   // ---- upload ----
 
   /** Uploads new level-1 blocks; returns the ULIDs known to be in the bucket. */
-  synchronized Set<String> ship(io.promgate.tsdb.objstore.BlockShipper shipper) throws IOException {
+  synchronized Set<String> ship(BlockShipper shipper) throws IOException {
     shipper.ship(dir, blocks);
-    return io.promgate.tsdb.objstore.BlockShipper.uploaded(dir);
+    return BlockShipper.uploaded(dir);
   }
 
   // ---- retention ----

@@ -1,16 +1,32 @@
 package io.promgate.tsdb;
 
+import io.promgate.model.LabelMatcher;
 import io.promgate.model.Labels;
+import io.promgate.model.Querier;
+import io.promgate.model.chunk.XorChunk;
+import io.promgate.tsdb.block.Block;
+import io.promgate.tsdb.block.BlockMeta;
+import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.head.PreparedAppend;
+import io.promgate.tsdb.objstore.BlockShipper;
+import io.promgate.tsdb.query.MergeQuerier;
 import io.promgate.tsdb.wal.Wal;
 import io.promgate.tsdb.wal.WalRecords;
 import io.promgate.tsdb.wal.WalVisitor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * One tenant's head and WAL. The append lock makes "validate against the head, write the WAL, apply to the
  * head" one step, so the WAL holds exactly the accepted samples in head order and a replay rebuilds the
  * same head; the fsync wait happens after the lock is released, which is what lets appends group-commit.
- * Nothing reaches the head unless its WAL write succeeded.
+ * Nothing reaches the head unless its WAL write succeeded. Blocks ({@link TenantBlocks}) are opened before
+ * the WAL is replayed, so the replay skips what they already hold.
  */
 final class TenantStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TenantStore.class);
@@ -39,12 +56,12 @@ final class TenantStore implements AutoCloseable {
   }
 
   static TenantStore open(String tenant, Path dir, StorageOptions options) throws IOException {
-    return open(tenant, dir, options, BlockOptions.DEFAULT, java.time.Clock.systemUTC());
+    return open(tenant, dir, options, BlockOptions.DEFAULT, Clock.systemUTC());
   }
 
   /** Opens blocks first: their newest maxTime tells the WAL replay which samples are persisted already. */
   static TenantStore open(String tenant, Path dir, StorageOptions options, BlockOptions blockOptions,
-      java.time.Clock clock) throws IOException {
+      Clock clock) throws IOException {
     TenantBlocks blocks = TenantBlocks.open(tenant, dir, blockOptions, clock);
     Head head = new Head(new Head.Options(options.headWindow().toMillis(), options.maxSeriesPerTenant()));
     head.setMinValidTime(blocks.watermark());
@@ -131,24 +148,54 @@ final class TenantStore implements AutoCloseable {
     }
   }
 
-  /** Blocks then head over [mint, maxt]; series in several are merged by timestamp. */
-  io.promgate.model.Querier querier(long mint, long maxt) {
-    List<io.promgate.model.Querier> qs = new java.util.ArrayList<>();
-    blocks.addQueriers(mint, maxt, qs);
-    qs.add(head.querier(mint, maxt));
-    return new io.promgate.tsdb.query.MergeQuerier(qs);
+  /**
+   * Head and blocks over [mint, maxt]; series in several are merged by timestamp. The head is read first
+   * and the block list resolved after it (see {@link TenantBlocks#querier}), so a concurrent cut cannot
+   * hide a range.
+   */
+  Querier querier(long mint, long maxt) {
+    return new MergeQuerier(List.of(head.querier(mint, maxt), blocks.querier(mint, maxt)));
+  }
+
+  /**
+   * Raw chunks of matching series over [mint, maxt] from head and blocks, sorted by labels, each series'
+   * chunks by time. Head chunks that end before the newest block's end are dropped: during a cut the
+   * same chunk can briefly be in both (head read first, as in {@link #querier}).
+   */
+  List<ChunkSeries> selectChunks(long mint, long maxt, List<LabelMatcher> matchers) {
+    List<ChunkSeries> fromHead = head.querier(mint, maxt).selectChunks(matchers);
+    long watermark = blocks.watermark();
+    TreeMap<Labels, List<XorChunk>> merged = new TreeMap<>();
+    for (Block b : blocks.blocks()) {
+      for (ChunkSeries cs : b.selectChunks(matchers, mint, maxt)) {
+        merged.computeIfAbsent(cs.labels(), k -> new ArrayList<>()).addAll(cs.chunks());
+      }
+    }
+    for (ChunkSeries cs : fromHead) {
+      for (XorChunk c : cs.chunks()) {
+        if (c.maxTime() >= watermark) {
+          merged.computeIfAbsent(cs.labels(), k -> new ArrayList<>()).add(c);
+        }
+      }
+    }
+    List<ChunkSeries> out = new ArrayList<>(merged.size());
+    merged.forEach((l, cs) -> {
+      cs.sort(Comparator.comparingLong(XorChunk::minTime));
+      out.add(new ChunkSeries(l, cs));
+    });
+    return out;
   }
 
   /** One maintenance pass: cut complete head ranges into blocks, compact, apply retention. */
-  void maintain(io.promgate.tsdb.objstore.BlockShipper shipper) throws IOException {
+  void maintain(BlockShipper shipper) throws IOException {
     if (closed) {
       return;
     }
     blocks.cut(this);
-    java.util.function.Predicate<io.promgate.tsdb.block.BlockMeta> eligible = m -> true;
+    Predicate<BlockMeta> eligible = m -> true;
     if (shipper != null) {
       // Level-1 blocks are compacted away only once they are in the bucket (the bucket gets level 1 only).
-      java.util.Set<String> uploaded = blocks.ship(shipper);
+      Set<String> uploaded = blocks.ship(shipper);
       eligible = m -> m.level() > 1 || uploaded.contains(m.ulid());
     }
     while (blocks.compactOnce(eligible)) {
@@ -158,10 +205,10 @@ final class TenantStore implements AutoCloseable {
   }
 
   long walBytes() throws IOException {
-    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(wal.dir())) {
+    try (Stream<Path> s = Files.list(wal.dir())) {
       long sum = 0;
-      for (java.nio.file.Path p : s.toList()) {
-        sum += java.nio.file.Files.size(p);
+      for (Path p : s.toList()) {
+        sum += Files.size(p);
       }
       return sum;
     }

@@ -48,6 +48,21 @@ class BlocksTest {
       });
       assertThat(s.head("t1").orElseThrow().minTime()).isGreaterThanOrEqualTo(t0 + 6 * H);
       assertThat(BlockTestData.readAll(s.queryable("t1"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
+      // Raw chunks (StoreAPI): blocks then head, in time order, each sample once.
+      Map<String, TreeMap<Long, Double>> fromChunks = new TreeMap<>();
+      for (io.promgate.tsdb.head.ChunkSeries cs : s.selectChunks("t1", Long.MIN_VALUE, Long.MAX_VALUE,
+          List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+")))) {
+        TreeMap<Long, Double> m = new TreeMap<>();
+        var it = new io.promgate.model.chunk.XorChunksIterator(cs.chunks());
+        long prev = Long.MIN_VALUE;
+        while (it.next() == io.promgate.model.ValueType.FLOAT) {
+          assertThat(it.timestamp()).isGreaterThan(prev);
+          prev = it.timestamp();
+          m.put(it.timestamp(), it.value());
+        }
+        fromChunks.put(cs.labels().toString(), m);
+      }
+      assertThat(fromChunks).isEqualTo(expected);
       // A range that spans block and head only.
       assertThat(BlockTestData.readAll(s.queryable("t1"), t0 + 5 * H, t0 + 7 * H).values().iterator().next()
           .firstKey()).isEqualTo(t0 + 5 * H);
@@ -61,7 +76,12 @@ class BlocksTest {
       assertThat(s.blocks("t1")).hasSize(3);
       assertThat(BlockTestData.readAll(s.queryable("t1"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
       AppendResult r = s.append("t1", data.scrape(t0 + 6 * H - BlockTestData.STEP), List.of()).get();
-      assertThat(r.allAccepted()).as("sample in a persisted range is rejected").isFalse();
+      assertThat(r.rejected(RejectReason.TOO_OLD)).as("samples in a persisted range are too old").isEqualTo(60);
+      r = s.append("t1", List.of(SeriesSamples.of(io.promgate.model.Labels.of("__name__", "new_series"),
+          t0 + 6 * H - 1, 1)), List.of()).get();
+      assertThat(r.rejected(RejectReason.TOO_OLD)).isEqualTo(1);
+      assertThat(s.queryable("t1").querier(Long.MIN_VALUE, Long.MAX_VALUE).labelValues("__name__", List.of()))
+          .doesNotContain("new_series");
     }
   }
 
@@ -122,6 +142,38 @@ class BlocksTest {
       now[0] = t0 + 18 * H + 30 * 24 * H;
       s.runMaintenance();
       assertThat(s.blocks("t")).extracting(b -> (b.meta().minTime() - t0) / H).containsExactly(18L);
+    }
+  }
+
+  @Test
+  void readsDuringCutAndCompactionSeeEverySampleExactlyOnce() throws Exception {
+    BlockTestData data = new BlockTestData(10, 6);
+    Map<String, TreeMap<Long, Double>> expected = new TreeMap<>();
+    long t0 = BlockTestData.T0;
+    try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, clockAt(t0))) {
+      data.write(s, "t", t0, t0 + 12 * H, expected);
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread reader = new Thread(() -> {
+        while (!stop.get()) {
+          try {
+            // readAll also fails on a repeated timestamp or a series returned twice.
+            assertThat(BlockTestData.readAll(s.queryable("t"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
+            reads.incrementAndGet();
+          } catch (Throwable e) {
+            failure.set(e);
+            return;
+          }
+        }
+      });
+      reader.start();
+      s.runMaintenance(); // cuts 5 blocks and compacts the first 3
+      stop.set(true);
+      reader.join();
+      assertThat(failure.get()).isNull();
+      assertThat(reads.get()).isPositive();
+      assertThat(s.blocks("t")).extracting(b -> b.meta().level()).containsExactly(2, 1, 1);
     }
   }
 

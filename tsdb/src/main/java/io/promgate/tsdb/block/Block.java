@@ -166,6 +166,32 @@ public final class Block implements Queryable {
     return out;
   }
 
+  /** Every series ref, in label order (series are stored sorted, so refs ascend with labels). */
+  public int[] seriesRefs() {
+    return index.allPostings().stream().toArray();
+  }
+
+  /** Labels of a series (from {@link #seriesRefs()}). */
+  public Labels seriesLabels(int ref) {
+    return index.series(ref, Long.MIN_VALUE, Long.MAX_VALUE, null);
+  }
+
+  /** All chunks of a series, read now. */
+  public List<XorChunk> seriesChunks(int ref) throws IOException {
+    List<IndexReader.ChunkMeta> m = new ArrayList<>(4);
+    index.series(ref, Long.MIN_VALUE, Long.MAX_VALUE, m);
+    long[] refs = new long[m.size()];
+    for (int i = 0; i < refs.length; i++) {
+      refs[i] = m.get(i).ref();
+    }
+    byte[][] data = chunks.read(refs);
+    List<XorChunk> out = new ArrayList<>(refs.length);
+    for (int i = 0; i < refs.length; i++) {
+      out.add(new XorChunk(data[i], m.get(i).minTime(), m.get(i).maxTime()));
+    }
+    return out;
+  }
+
   /** Labels of matching series that have chunks in [mint, maxt]. */
   List<Labels> selectLabels(List<LabelMatcher> matchers, long mint, long maxt) {
     List<Labels> out = new ArrayList<>();

@@ -25,9 +25,20 @@ public final class BlockWriter {
   }
 
   /**
-   * Writes the series (any order; sorted here) as a block; chunks must lie within [minTime, maxTime) of the
-   * meta, which is rewritten with the real stats. Returns the final block directory.
+   * Series to write, sorted by labels, with chunks loaded only when the writer gets to them, so that a
+   * compaction streams chunk data instead of holding whole blocks in memory.
    */
+  public interface SeriesSource {
+    int size();
+
+    /** Labels of series i; ascending in i. */
+    Labels labels(int i);
+
+    /** Chunks of series i in time order, each within the block range; called once, in order of i. */
+    List<XorChunk> chunks(int i) throws IOException;
+  }
+
+  /** Writes in-memory series (any order; sorted here, series without chunks dropped). */
   public static Path write(Path parent, BlockMeta meta, List<ChunkSeries> input) throws IOException {
     List<ChunkSeries> series = new ArrayList<>(input.size());
     for (ChunkSeries s : input) {
@@ -36,39 +47,64 @@ public final class BlockWriter {
       }
     }
     series.sort(Comparator.comparing(ChunkSeries::labels));
+    return write(parent, meta, new SeriesSource() {
+      @Override
+      public int size() {
+        return series.size();
+      }
+
+      @Override
+      public Labels labels(int i) {
+        return series.get(i).labels();
+      }
+
+      @Override
+      public List<XorChunk> chunks(int i) {
+        return series.get(i).chunks();
+      }
+    });
+  }
+
+  /**
+   * Writes a block; the meta is rewritten with the real stats. Memory: labels and chunk metas of all
+   * series, chunk data of one series at a time. Returns the final block directory.
+   */
+  public static Path write(Path parent, BlockMeta meta, SeriesSource src) throws IOException {
     Path tmp = parent.resolve(meta.ulid() + ".tmp");
     Path dir = parent.resolve(meta.ulid());
     deleteRecursively(tmp);
     Files.createDirectories(tmp.resolve("chunks"));
 
-    long[][] refs = new long[series.size()][];
+    List<Labels> labels = new ArrayList<>(src.size());
+    List<long[]> metas = new ArrayList<>(src.size()); // per series: minT, maxT, ref per chunk
     long samples = 0;
     long chunks = 0;
     try (ChunkSegmentWriter cw = new ChunkSegmentWriter(tmp.resolve("chunks"))) {
-      for (int i = 0; i < series.size(); i++) {
-        List<XorChunk> cs = series.get(i).chunks();
-        refs[i] = new long[cs.size()];
+      for (int i = 0; i < src.size(); i++) {
+        List<XorChunk> cs = src.chunks(i);
+        if (cs.isEmpty()) {
+          continue;
+        }
+        long[] m = new long[cs.size() * 3];
         for (int j = 0; j < cs.size(); j++) {
           XorChunk c = cs.get(j);
           if (c.minTime() < meta.minTime() || c.maxTime() >= meta.maxTime()) {
-            throw new IllegalArgumentException("chunk " + c + " of " + series.get(i).labels()
+            throw new IllegalArgumentException("chunk " + c + " of " + src.labels(i)
                 + " outside block range [" + meta.minTime() + ", " + meta.maxTime() + ")");
           }
-          refs[i][j] = cw.write(c);
+          m[3 * j] = c.minTime();
+          m[3 * j + 1] = c.maxTime();
+          m[3 * j + 2] = cw.write(c);
           samples += c.numSamples();
           chunks++;
         }
+        labels.add(src.labels(i));
+        metas.add(m);
       }
     }
-    List<Labels> labels = new ArrayList<>(series.size());
-    List<List<XorChunk>> metas = new ArrayList<>(series.size());
-    for (ChunkSeries s : series) {
-      labels.add(s.labels());
-      metas.add(s.chunks());
-    }
-    IndexWriter.write(tmp.resolve("index"), labels, metas, refs);
+    IndexWriter.write(tmp.resolve("index"), labels, metas);
     writeSynced(tmp.resolve("tombstones"), Tombstones.EMPTY);
-    BlockMeta done = meta.withStats(samples, series.size(), chunks);
+    BlockMeta done = meta.withStats(samples, labels.size(), chunks);
     writeSynced(tmp.resolve("meta.json"), done.toJson().getBytes(StandardCharsets.UTF_8));
     fsyncDir(tmp.resolve("chunks"));
     fsyncDir(tmp);

@@ -1,7 +1,6 @@
 package io.promgate.tsdb.block;
 
 import io.promgate.model.Labels;
-import io.promgate.model.chunk.XorChunk;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,9 +20,11 @@ import java.util.TreeSet;
  * Writes a Prometheus index, format v2 ({@code tsdb/docs/format/index.md}), in one pass over series
  * sorted by labels:
  * <pre>
- * magic 0xBAAAD700 | version 2 | symbols | series (16-byte aligned) | label indices | label offset table
- * | postings (4-byte aligned; the all-series list under ""="" first) | postings offset table | TOC
+ * magic 0xBAAAD700 | version 2 | symbols | series (16-byte aligned) | label indices | postings (4-byte
+ * aligned; the all-series list under ""="" first) | label offset table | postings offset table | TOC
  * </pre>
+ * Section order, the empty symbol and where the TOC points are those of Prometheus' own writer, so that for
+ * the same series our index is byte-identical to Prometheus' (checked in {@code BytesPerSampleIT}).
  * Symbols are referenced by their position in the sorted symbol table (v2), series by offset / 16. Every
  * table has a 4-byte length and a CRC32C of its content; series entries have a uvarint length. Label
  * indices are the v1-style tables Prometheus still writes (its v2 reader ignores them, older tools read them).
@@ -39,11 +40,11 @@ final class IndexWriter {
     this.out = out;
   }
 
-  static void write(Path file, List<Labels> series, List<List<XorChunk>> chunks, long[][] chunkRefs)
-      throws IOException {
+  /** Series sorted by labels; metas per series: (minTime, maxTime, chunk ref) per chunk. */
+  static void write(Path file, List<Labels> series, List<long[]> metas) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-      new IndexWriter(os).writeAll(series, chunks, chunkRefs);
+      new IndexWriter(os).writeAll(series, metas);
       os.flush();
       ch.force(true);
     }
@@ -76,13 +77,14 @@ final class IndexWriter {
     enc.be32(enc.crc(from));
   }
 
-  private void writeAll(List<Labels> series, List<List<XorChunk>> chunks, long[][] refs) throws IOException {
+  private void writeAll(List<Labels> series, List<long[]> metas) throws IOException {
     enc.be32(MAGIC);
     enc.put(2);
     emit();
 
     // Symbols: every label name and value, sorted by their UTF-8 bytes (Go string order).
     TreeSet<String> symbolSet = new TreeSet<>(IndexWriter::compareUtf8);
+    symbolSet.add(""); // Prometheus' symbols include the all-postings key's empty name and value
     for (Labels l : series) {
       for (int i = 0; i < l.size(); i++) {
         symbolSet.add(l.name(i));
@@ -103,8 +105,7 @@ final class IndexWriter {
     // Series, collecting postings (refs increase with position, so lists come out sorted).
     TreeMap<String, TreeMap<String, IntArray>> postings = new TreeMap<>(IndexWriter::compareUtf8);
     IntArray all = new IntArray();
-    pad(16);
-    long seriesOff = pos;
+    long seriesOff = pos; // Prometheus records the section start before the first series' padding
     Enc body = new Enc(256);
     for (int s = 0; s < series.size(); s++) {
       pad(16);
@@ -119,23 +120,26 @@ final class IndexWriter {
         postings.computeIfAbsent(l.name(i), k -> new TreeMap<>(IndexWriter::compareUtf8))
             .computeIfAbsent(l.value(i), k -> new IntArray()).add(ref);
       }
-      List<XorChunk> cs = chunks.get(s);
-      body.uvarint(cs.size());
+      long[] m = metas.get(s);
+      int nc = m.length / 3;
+      body.uvarint(nc);
       long prevMax = 0;
       long prevRef = 0;
-      for (int c = 0; c < cs.size(); c++) {
-        XorChunk ck = cs.get(c);
+      for (int c = 0; c < nc; c++) {
+        long min = m[3 * c];
+        long max = m[3 * c + 1];
+        long cref = m[3 * c + 2];
         if (c == 0) {
-          body.varint(ck.minTime());
-          body.uvarint(ck.maxTime() - ck.minTime());
-          body.uvarint(refs[s][c]);
+          body.varint(min);
+          body.uvarint(max - min);
+          body.uvarint(cref);
         } else {
-          body.uvarint(ck.minTime() - prevMax);
-          body.uvarint(ck.maxTime() - ck.minTime());
-          body.varint(refs[s][c] - prevRef);
+          body.uvarint(min - prevMax);
+          body.uvarint(max - min);
+          body.varint(cref - prevRef);
         }
-        prevMax = ck.maxTime();
-        prevRef = refs[s][c];
+        prevMax = max;
+        prevRef = cref;
       }
       enc.uvarint(body.n);
       int from = enc.n;
@@ -159,6 +163,15 @@ final class IndexWriter {
       endTable(t);
       emit();
     }
+    // Postings: all series first, then by name and value.
+    long postingsOff = pos;
+    List<long[]> offsets = new ArrayList<>();
+    offsets.add(new long[] {writePostings(all)});
+    for (TreeMap<String, IntArray> values : postings.values()) {
+      for (IntArray p : values.values()) {
+        offsets.add(new long[] {writePostings(p)});
+      }
+    }
     long labelTableOff = pos;
     t = beginTable();
     enc.be32(postings.size());
@@ -171,15 +184,6 @@ final class IndexWriter {
     endTable(t);
     emit();
 
-    // Postings: all series first, then by name and value.
-    long postingsOff = pos;
-    List<long[]> offsets = new ArrayList<>();
-    offsets.add(new long[] {writePostings(all)});
-    for (TreeMap<String, IntArray> values : postings.values()) {
-      for (IntArray p : values.values()) {
-        offsets.add(new long[] {writePostings(p)});
-      }
-    }
     long postingsTableOff = pos;
     t = beginTable();
     enc.be32(offsets.size());

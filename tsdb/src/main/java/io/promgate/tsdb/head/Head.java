@@ -65,6 +65,7 @@ public final class Head implements Queryable {
     PreparedAppend p = new PreparedAppend();
     int e = ++epoch;
     long newest = maxTime;
+    long persisted = minValidTime;
     for (SeriesSamples s : batch) {
       if (s.size() == 0) {
         continue;
@@ -74,6 +75,11 @@ public final class Head implements Queryable {
         // As Prometheus checks the bounds before creating a series: no empty series for refused samples.
         p.reject(RejectReason.TOO_OLD, s.size(), "samples for new series " + s.labels()
             + " are all older than the head window (newest sample " + newest + ")");
+        continue;
+      }
+      if (ms == null && persisted != Long.MIN_VALUE && allTooOld(s, persisted)) {
+        p.reject(RejectReason.TOO_OLD, s.size(), "samples for new series " + s.labels()
+            + " are all before " + persisted + ", a range already persisted in a block");
         continue;
       }
       if (ms == null) {
@@ -95,9 +101,12 @@ public final class Head implements Queryable {
       for (int i = 0; i < s.size(); i++) {
         long t = s.timestamps()[i];
         double v = s.values()[i];
-        if ((newest != Long.MIN_VALUE && t < newest - options.windowMillis()) || t < minValidTime) {
+        if (newest != Long.MIN_VALUE && t < newest - options.windowMillis()) {
           p.reject(RejectReason.TOO_OLD, 1, "sample at " + t + " for series " + ms.labels()
               + " is older than the head window (newest sample " + newest + ")");
+        } else if (t < persisted) {
+          p.reject(RejectReason.TOO_OLD, 1, "sample at " + t + " for series " + ms.labels()
+              + " is before " + persisted + ", a range already persisted in a block");
         } else if (t < ms.pendingT) {
           p.reject(RejectReason.OUT_OF_ORDER, 1, "sample at " + t + " for series " + ms.labels()
               + " is older than its newest sample at " + ms.pendingT);
