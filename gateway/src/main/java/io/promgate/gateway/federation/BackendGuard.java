@@ -5,6 +5,8 @@ import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.promgate.model.StorageException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,16 +20,17 @@ import java.util.function.Supplier;
 /**
  * One backend's Resilience4j circuit breaker, timeout and optional bulkhead, named after the backend.
  *
- * <p>Why not Resilience4j's decorators: they wrap {@code CompletionStage}s and a scheduler thread for the
- * timeout; our calls are Vert.x futures on an event loop, so the timeout is a Vert.x timer and the breaker
- * is driven by hand ({@code tryAcquirePermission}/{@code onSuccess}/{@code onError}), which is what the
- * decorators do inside. Every failure (including a timeout) counts; a refused call (open breaker, full
+ * <p>Why not Resilience4j's decorators: they wrap {@code CompletionStage}s and need a scheduler thread for
+ * the timeout; our calls are Vert.x futures on an event loop, so the {@link TimeLimiter}'s duration is
+ * enforced by a Vert.x timer and breaker and limiter are driven by hand ({@code tryAcquirePermission},
+ * {@code onSuccess}, {@code onError}), which is what the decorators do inside. Every failure (including a
+ * timeout) counts; a refused call (open breaker, full
  * bulkhead) fails at once without touching the backend.
  */
 public final class BackendGuard {
   private final String backend;
   private final Vertx vertx;
-  private final Duration timeout;
+  private final TimeLimiter timeLimiter;
   private final CircuitBreaker breaker;
   private final Bulkhead bulkhead;
   private final LongAdder calls = new LongAdder();
@@ -37,7 +40,8 @@ public final class BackendGuard {
   public BackendGuard(Vertx vertx, String backend, Duration timeout, GuardOptions o) {
     this.vertx = vertx;
     this.backend = backend;
-    this.timeout = timeout;
+    this.timeLimiter = TimeLimiter.of(backend, TimeLimiterConfig.custom().timeoutDuration(timeout)
+        .cancelRunningFuture(true).build());
     this.breaker = CircuitBreaker.of(backend, CircuitBreakerConfig.custom()
         .failureRateThreshold(o.failureRatePercent())
         .minimumNumberOfCalls(o.minimumCalls())
@@ -79,8 +83,9 @@ public final class BackendGuard {
     long t0 = System.nanoTime();
     calls.increment();
     Promise<T> p = Promise.promise();
-    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> p.tryFail(
-        new StorageException("timed out after " + timeout.toMillis() + "ms")));
+    long timeoutMs = timeLimiter.getTimeLimiterConfig().getTimeoutDuration().toMillis();
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> p.tryFail(
+        new StorageException("timed out after " + timeoutMs + "ms")));
     Future<T> f;
     try {
       f = call.get();
@@ -102,8 +107,10 @@ public final class BackendGuard {
         bulkhead.onComplete();
       }
       if (ar.succeeded()) {
+        timeLimiter.onSuccess();
         breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
       } else {
+        timeLimiter.onError(ar.cause());
         failures.increment();
         breaker.onError(nanos, TimeUnit.NANOSECONDS, ar.cause());
       }

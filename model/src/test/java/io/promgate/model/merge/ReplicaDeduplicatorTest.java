@@ -127,7 +127,14 @@ class ReplicaDeduplicatorTest {
         assertThat(t - got.t().get(i - 1)).isGreaterThanOrEqualTo(STEP - phase);
       }
     }
-    // Every index present in either replica, except up to 2 after each switch, is present in the output.
+    // Every index present in either replica, except up to 2 after each switch, is present in the output --
+    // when the replicas' gaps are apart. A switch penalises the other replica with twice the distance
+    // jumped, gap included, so a second gap right after the first loses more (a known limit of Thanos'
+    // algorithm, which measures distances from the last sample rather than the scrape interval: issue 981).
+    boolean apart = lenA == 0 || lenB == 0 || gapB >= gapA + 3 * lenA + 4 || gapA >= gapB + 3 * lenB + 4;
+    if (!apart) {
+      return;
+    }
     java.util.Set<Long> idx = new java.util.HashSet<>();
     for (long t : got.t()) {
       idx.add(t / STEP);
