@@ -43,4 +43,28 @@ class PromgateJarIT {
     }
     assertThat(workDir.resolve("data")).as("the embedded store lives in ./data").isDirectory();
   }
+  /** {@code promgate promqltest} from the shaded jar (its services file lists the subcommand). */
+  @Test
+  void promqltestExitCodeAndLastLine(@TempDir Path dir) throws Exception {
+    Path ok = Files.writeString(dir.resolve("ok.test"), "load 1m\n  x 1 2 3\n\neval instant at 2m x * 2\n  {} 6\n");
+    Path bad = Files.writeString(dir.resolve("bad.test"), "load 1m\n  x 1 2 3\n\neval instant at 2m x * 2\n  {} 7\n");
+    assertThat(promqltest(ok)).isEqualTo(new Run(0, "1 passed, 0 failed, 0 skipped"));
+    assertThat(promqltest(ok, bad)).isEqualTo(new Run(1, "1 passed, 1 failed, 0 skipped"));
+  }
+
+  private record Run(int exit, String lastLine) {}
+
+  private static Run promqltest(Path... files) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        Path.of("target/promgate.jar").toAbsolutePath().toString(), "promqltest"));
+    for (Path f : files) {
+      cmd.add(f.toString());
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    java.util.List<String> lines = out.lines().toList();
+    return new Run(p.exitValue(), lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+  }
 }
