@@ -26,7 +26,7 @@ class PromgateJarIT {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String line;
       StringBuilder seen = new StringBuilder();
-      while ((line = out.readLine()) != null && !line.contains("listening on")) {
+      while ((line = out.readLine()) != null && !line.contains("listening on http://")) {
         seen.append(line).append('\n');
       }
       assertThat(line).as("start-up output: %s", seen).isNotNull().contains("127.0.0.1:" + port);
