@@ -188,8 +188,10 @@ public class EngineVsPrometheus {
       double frac = le.equals("+Inf") ? 1 : Math.min(1, Math.sqrt(Double.parseDouble(le)) * 0.9);
       return Math.floor(i * (5 + h % 7) * frac);
     }
-    double perStep = 1 + h % 13 + (i % 5);
-    return Math.floor(i * perStep) + (name.endsWith("_sum") ? i * 0.37 : 0);
+    // A per-series fraction keeps rates distinct: with ties topk/bottomk may pick either series (Prometheus
+    // does not define the order), and a benchmark must not fail on that.
+    double perStep = 1 + h % 13 + (i % 5) + s * 1e-4;
+    return i * perStep + (name.endsWith("_sum") ? i * 0.37 : 0);
   }
 
   static byte[] slice(List<String[]> labels, long start, int from, int to) throws Exception {
