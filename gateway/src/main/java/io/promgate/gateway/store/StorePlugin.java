@@ -4,6 +4,7 @@ import io.promgate.gateway.GatewayContext;
 import io.promgate.gateway.GatewayPlugin;
 import io.promgate.gateway.http.ApiException;
 import io.promgate.gateway.http.ErrorType;
+import io.promgate.gateway.write.RemoteReadHandler;
 import io.promgate.gateway.write.RemoteWriteHandler;
 import io.promgate.gateway.write.RemoteWriteOptions;
 import io.promgate.routing.config.PromgateConfig;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>opens the tsdb {@link Storage} on a worker (WAL replay may take seconds; never on the event loop)
  *       and starts its block maintenance;
  *   <li>serves remote write on {@code /api/v1/write}, {@code /api/v1/receive} and {@code /api/v1/push}
- *       (also under {@code /tenant/<id>/} and {@code /prometheus/}, which the edge strips);
+ *       (also under {@code /tenant/<id>/} and {@code /prometheus/}, which the edge strips), and remote read
+ *       on {@code /api/v1/read};
  *   <li>starts the gRPC StoreAPI on {@code server.grpc} over the same store;
  *   <li>publishes the store with {@link GatewayContext#localStore}, so the federation plugin (listed after
  *       this one) serves {@code type: local} backends, and with them every query of the embedded default,
@@ -91,6 +93,14 @@ public final class StorePlugin implements GatewayPlugin {
           return writes.serve(tenants.ids().get(0), req);
         });
       }
+      RemoteReadHandler reads = RemoteReadHandler.create(vertx, s);
+      ctx.route("/api/v1/read", false, (req, tenants, path) -> {
+        if (tenants.isMulti()) {
+          return Future.failedFuture(new ApiException(ErrorType.BAD_DATA,
+              "remote read needs exactly one tenant, got " + tenants.headerValue()));
+        }
+        return reads.serve(tenants.ids().get(0), req);
+      });
       var addr = c.server().grpc();
       StoreApiServerConfig grpcConfig = StoreApiServerConfig.builder().host(addr.host()).port(addr.port())
           .defaultTenant(c.tenancy().defaultTenant().orElse("anonymous")).build();
@@ -100,7 +110,7 @@ public final class StorePlugin implements GatewayPlugin {
     }).compose(server -> {
       grpc = server;
       ctx.onClose(server::close);
-      LOG.info("gRPC StoreAPI listening on {}:{}", c.server().grpc().host(), server.port());
+      LOG.info("gRPC StoreAPI bound to {}:{}", c.server().grpc().host(), server.port());
       return Future.<Void>succeededFuture();
     }).recover(err -> {
       Storage s = storage;

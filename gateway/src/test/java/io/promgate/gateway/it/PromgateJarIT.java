@@ -26,7 +26,7 @@ class PromgateJarIT {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String line;
       StringBuilder seen = new StringBuilder();
-      while ((line = out.readLine()) != null && !line.contains("listening on")) {
+      while ((line = out.readLine()) != null && !line.contains("listening on http://")) {
         seen.append(line).append('\n');
       }
       assertThat(line).as("start-up output: %s", seen).isNotNull().contains("127.0.0.1:" + port);
@@ -42,5 +42,29 @@ class PromgateJarIT {
       assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("promgate stops on SIGTERM").isTrue();
     }
     assertThat(workDir.resolve("data")).as("the embedded store lives in ./data").isDirectory();
+  }
+  /** {@code promgate promqltest} from the shaded jar (its services file lists the subcommand). */
+  @Test
+  void promqltestExitCodeAndLastLine(@TempDir Path dir) throws Exception {
+    Path ok = Files.writeString(dir.resolve("ok.test"), "load 1m\n  x 1 2 3\n\neval instant at 2m x * 2\n  {} 6\n");
+    Path bad = Files.writeString(dir.resolve("bad.test"), "load 1m\n  x 1 2 3\n\neval instant at 2m x * 2\n  {} 7\n");
+    assertThat(promqltest(ok)).isEqualTo(new Run(0, "1 passed, 0 failed, 0 skipped"));
+    assertThat(promqltest(ok, bad)).isEqualTo(new Run(1, "1 passed, 1 failed, 0 skipped"));
+  }
+
+  private record Run(int exit, String lastLine) {}
+
+  private static Run promqltest(Path... files) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        Path.of("target/promgate.jar").toAbsolutePath().toString(), "promqltest"));
+    for (Path f : files) {
+      cmd.add(f.toString());
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    java.util.List<String> lines = out.lines().toList();
+    return new Run(p.exitValue(), lines.isEmpty() ? "" : lines.get(lines.size() - 1));
   }
 }

@@ -44,14 +44,19 @@ public final class RealPrometheus implements AutoCloseable {
     return start("", List.of());
   }
 
-  /** Starts with {@code configYaml} as prometheus.yml (e.g. external labels) and extra flags. */
+  /**
+   * Starts with {@code configYaml} as prometheus.yml (e.g. external labels; {@code ${port}} is replaced by
+   * the port Prometheus listens on) and extra flags.
+   */
   public static RealPrometheus start(String configYaml, List<String> extraArgs) throws Exception {
     Path binary = ExternalBinary.require("prometheus");
     Exception last = null;
     for (int attempt = 0; attempt < 3; attempt++) { // the free port can be taken between probe and bind
       Path dir = Files.createTempDirectory("promgate-it-prometheus");
-      Files.writeString(dir.resolve("prometheus.yml"), configYaml.isBlank() ? "global: {}\n" : configYaml);
       int port = freePort();
+      // "${port}" in the config is Prometheus' own port (e.g. to scrape itself).
+      Files.writeString(dir.resolve("prometheus.yml"), configYaml.isBlank() ? "global: {}\n"
+          : configYaml.replace("${port}", Integer.toString(port)));
       List<String> cmd = new ArrayList<>(List.of(binary.toString(),
           "--config.file=" + dir.resolve("prometheus.yml"),
           "--storage.tsdb.path=" + dir.resolve("data"),

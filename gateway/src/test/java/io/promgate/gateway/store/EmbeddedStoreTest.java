@@ -134,4 +134,20 @@ class EmbeddedStoreTest {
     var r = PromgateHarness.get(gw.url() + "/metrics");
     assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("promgate_store_head_series{tenant=\"anonymous\"} 2");
   }
+  @Test
+  void remoteReadServesTheStore() throws Exception {
+    var query = io.promgate.storeapi.prompb.Query.newBuilder().setStartTimestampMs(T0).setEndTimestampMs(T0 + 600_000)
+        .addMatchers(io.promgate.storeapi.prompb.LabelMatcher.newBuilder()
+            .setType(io.promgate.storeapi.prompb.LabelMatcher.Type.EQ).setName("__name__").setValue("req_total"));
+    byte[] body = org.xerial.snappy.Snappy.compress(io.promgate.storeapi.prompb.ReadRequest.newBuilder()
+        .addQueries(query).build().toByteArray());
+    var r = PromgateHarness.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url() + "/api/v1/read"))
+        .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    var resp = io.promgate.storeapi.prompb.ReadResponse.parseFrom(org.xerial.snappy.Snappy.uncompress(r.body()));
+    assertThat(resp.getResults(0).getTimeseriesList()).hasSize(2)
+        .allSatisfy(ts -> assertThat(ts.getSamplesCount()).isEqualTo(41));
+  }
 }
