@@ -8,6 +8,7 @@ import io.promgate.gateway.write.RemoteReadHandler;
 import io.promgate.gateway.write.RemoteWriteHandler;
 import io.promgate.gateway.write.RemoteWriteOptions;
 import io.promgate.routing.config.PromgateConfig;
+import io.promgate.gateway.security.StoreApiAccessCheck;
 import io.promgate.storeapi.StoreApiServer;
 import io.promgate.storeapi.StoreApiServerConfig;
 import io.promgate.tsdb.BlockOptions;
@@ -102,9 +103,13 @@ public final class StorePlugin implements GatewayPlugin {
         return reads.serve(tenants.ids().get(0), req);
       });
       var addr = c.server().grpc();
-      StoreApiServerConfig grpcConfig = StoreApiServerConfig.builder().host(addr.host()).port(addr.port())
-          .defaultTenant(c.tenancy().defaultTenant().orElse("anonymous")).build();
-      return StoreApiServer.start(vertx, local, grpcConfig).recover(e -> Future.failedFuture(new IllegalStateException(
+      StoreApiServerConfig.Builder grpcConfig = StoreApiServerConfig.builder().host(addr.host()).port(addr.port())
+          .defaultTenant(c.tenancy().defaultTenant().orElse("anonymous"));
+      c.server().grpcTls().ifPresent(tls -> {
+        grpcConfig.tls(tls.certFile().toString(), tls.keyFile().toString());
+        tls.clientCaFile().ifPresent(ca -> grpcConfig.tlsClientCa(ca.toString()));
+      });
+      return StoreApiServer.start(vertx, local, grpcConfig.build(), StoreApiAccessCheck.of(c.tenancy())).recover(e -> Future.failedFuture(new IllegalStateException(
           "cannot listen for gRPC StoreAPI on " + addr.host() + ":" + addr.port() + " (server.grpc, --grpc-listen): "
               + e.getMessage(), e)));
     }).compose(server -> {
