@@ -64,8 +64,8 @@ public final class FederationPlugin implements GatewayPlugin {
     if (!applies(c) || ctx.queryBackend().isPresent()) {
       return Future.succeededFuture();
     }
-    if (localStore == null && c.backends().values().stream().allMatch(b -> b instanceof BackendConfig.Local)) {
-      // Only the bundled store, and nobody handed it to us: leave the read API to the store's own backend
+    if (localStore == null && ctx.localStore().isEmpty() && c.backends().values().stream().allMatch(b -> b instanceof BackendConfig.Local)) {
+      // Only the bundled store, and neither the constructor nor the store plugin handed it to us: leave the read API to the store's own backend
       // (or the edge's "no query backend" answer) rather than answering every query with an empty result.
       return Future.succeededFuture();
     }
