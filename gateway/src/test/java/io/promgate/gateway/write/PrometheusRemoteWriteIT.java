@@ -52,7 +52,8 @@ import org.xerial.snappy.Snappy;
  * Vert.x server (the router is wired elsewhere). Then, per series, the samples we stored must equal what
  * Prometheus itself returns over remote read ({@code STREAMED_XOR_CHUNKS}), and every chunk Prometheus sends
  * must re-encode byte for byte with our {@link XorAppender}: a golden test of the codec against Prometheus'
- * own head chunks.
+ * own head chunks. Prometheus also has {@code remote_read} pointed at {@link RemoteReadHandler} and must
+ * answer a query for a series only promgate holds.
  */
 @ExtendWith(VertxExtension.class)
 class PrometheusRemoteWriteIT {
@@ -65,13 +66,20 @@ class PrometheusRemoteWriteIT {
     Storage storage = Storage.open(dir.resolve("store"), StorageOptions.DEFAULT, Clock.systemUTC());
     RemoteWriteHandler handler = RemoteWriteHandler.create(vertx, storage, RemoteWriteOptions.DEFAULT, Clock.systemUTC());
     List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
-    HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body()
-        .compose(body -> handler.handle("default", req.getHeader("Content-Type"), req.getHeader("Content-Encoding"), body))
-        .onSuccess(r -> {
-          statuses.add(r.status());
-          req.response().setStatusCode(r.status()).putHeader("Content-Type", WriteResult.CONTENT_TYPE).end(r.message());
-        })
-        .onFailure(e -> req.response().setStatusCode(500).end(e.toString())))
+    RemoteReadHandler reader = RemoteReadHandler.create(vertx, storage);
+    HttpServer server = vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals("/api/v1/read")) {
+        reader.serve("default", req).onFailure(e -> req.response().setStatusCode(500).end(e.toString()));
+        return;
+      }
+      req.body()
+          .compose(body -> handler.handle("default", req.getHeader("Content-Type"), req.getHeader("Content-Encoding"), body))
+          .onSuccess(r -> {
+            statuses.add(r.status());
+            req.response().setStatusCode(r.status()).putHeader("Content-Type", WriteResult.CONTENT_TYPE).end(r.message());
+          })
+          .onFailure(e -> req.response().setStatusCode(500).end(e.toString()));
+    })
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     int promPort = freePort();
     Files.writeString(dir.resolve("prometheus.yml"), """
@@ -83,7 +91,10 @@ class PrometheusRemoteWriteIT {
           - url: http://127.0.0.1:%d/api/v1/write
             queue_config: { batch_send_deadline: 1s, max_samples_per_send: 500 }
             metadata_config: { send_interval: 1s }
-        """.formatted(promPort, server.actualPort()));
+        remote_read:
+          - url: http://127.0.0.1:%d/api/v1/read
+            read_recent: true
+        """.formatted(promPort, server.actualPort(), server.actualPort()));
     Process p = new ProcessBuilder(prometheus.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
         "--storage.tsdb.path=" + dir.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort)
         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
@@ -114,6 +125,16 @@ class PrometheusRemoteWriteIT {
         assertThat(mine.stream().map(s -> s[0] + ":" + Long.toHexString(s[1])).toList())
             .as("samples of %s", e.getKey()).isEqualTo(expected);
       }
+      // Prometheus reads a series only promgate has through remote_read from our RemoteReadHandler.
+      long now = System.currentTimeMillis();
+      storage.append("default", List.of(new io.promgate.tsdb.SeriesSamples(
+          Labels.of("__name__", "promgate_only", "source", "remote_read"), new long[] {now - 2000}, new double[] {42.5})),
+          List.of()).get(10, TimeUnit.SECONDS);
+      HttpResponse<String> q = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + promPort + "/api/v1/query?query=promgate_only&time=" + (now / 1000.0))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(q.statusCode()).as(q.body()).isEqualTo(200);
+      assertThat(q.body()).contains("\"source\":\"remote_read\"").contains("\"42.5\"");
     } finally {
       p.destroy();
       p.waitFor(10, TimeUnit.SECONDS);
@@ -138,7 +159,14 @@ class PrometheusRemoteWriteIT {
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(resp.statusCode()).isEqualTo(200);
     assertThat(resp.headers().firstValue("Content-Type").orElse("")).contains("ChunkedReadResponse");
-    byte[] b = resp.body();
+    return parseStream(resp.body(), out);
+  }
+
+  /**
+   * Parses a STREAMED_XOR_CHUNKS body into samples per series; checks every frame's CRC, every chunk's time
+   * bounds, and that every chunk re-encodes with our appender to the same bytes. Returns the chunk count.
+   */
+  static int parseStream(byte[] b, Map<Labels, List<long[]>> out) throws Exception {
     int pos = 0;
     int chunks = 0;
     while (pos < b.length) {

@@ -94,7 +94,8 @@ final class SeriesFetcher {
           limits.check();
           SelectedSeries s = read(set.at(), p.start, p.end, histograms);
           if (s != null) {
-            limits.add(s.n);
+            // Raw samples are not counted against max samples: like Prometheus, the limit applies to what
+            // evaluation materialises (selector points per step, results), so long ranges stay possible.
             list.add(s);
           }
         }

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Federation cost: the same range queries (3h, step 60s) through promgate against ONE Prometheus holding all
+# data (pushed down unchanged) and against THREE Prometheus servers holding one hour each (promgate fetches
+# raw data from all three by remote read, merges and evaluates itself). Data: 3h of 15s samples built into
+# blocks with promtool. Prints per-query median times and, last, `ratio: X` = median federated / median single.
+#
+# Env: RUNS (5 per query), SERIES (40 counter series), PROMGATE_JAVA_OPTS.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+RUNS="${RUNS:-5}"
+SERIES="${SERIES:-40}"
+
+for bin in prometheus promtool java curl awk; do
+  command -v "$bin" >/dev/null || { echo "federation.sh: $bin is not installed" >&2; exit 2; }
+done
+
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  local p
+  while :; do
+    p=$(( 20000 + RANDOM % 40000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+}
+
+wait_http() { # url, seconds
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "federation.sh: $1 did not come up" >&2
+  exit 1
+}
+
+NOW=$(date +%s)
+END=$(( NOW / 15 * 15 ))
+START=$(( END - 3 * 3600 ))
+
+# OpenMetrics text for [from, to): counters and gauges every 15s.
+gen() { # from to file
+  awk -v from="$1" -v to="$2" -v start="$START" -v n="$SERIES" 'BEGIN {
+    for (s = 0; s < n; s++) {
+      for (t = from; t < to; t += 15) {
+        i = (t - start) / 15
+        printf "bench_requests_total{instance=\"i%d\",code=\"%d\"} %d %d\n", s % 10, 200 + 100 * int(s / 10), i * (s + 1) * 3 + (i % 7), t
+      }
+    }
+    for (s = 0; s < 10; s++) {
+      for (t = from; t < to; t += 15) {
+        i = (t - start) / 15
+        printf "bench_temperature{room=\"r%d\"} %.2f %d\n", s, 20 + 5 * sin(i / 40 + s), t
+      }
+    }
+    print "# EOF"
+  }' > "$3"
+}
+
+start_prom() { # name from to
+  local dir="$WORK/$1" port
+  mkdir -p "$dir"
+  gen "$2" "$3" "$dir/data.om"
+  promtool tsdb create-blocks-from openmetrics "$dir/data.om" "$dir/tsdb" >/dev/null
+  echo "global: {}" > "$dir/prometheus.yml"
+  port=$(free_port)
+  prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/tsdb" \
+    --web.listen-address="127.0.0.1:$port" --log.level=warn >"$dir/log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/-/ready" 30
+  echo "$port"
+}
+
+P_ALL=$(start_prom all "$START" $(( END + 1 )))
+P1=$(start_prom p1 "$START" $(( END - 7200 )))
+P2=$(start_prom p2 $(( END - 7200 )) $(( END - 3600 )))
+P3=$(start_prom p3 $(( END - 3600 )) $(( END + 1 )))
+
+
+start_gw() { # name config-body
+  local port
+  port=$(free_port)
+  printf 'server: { http: 127.0.0.1:%s }\n%s\n' "$port" "$2" > "$WORK/$1.yaml"
+  # The launcher rebuilds the jar when any main source is newer than it.
+  JAVA_OPTS="${PROMGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m}" "$ROOT/promgate" run \
+    --config "$WORK/$1.yaml" >"$WORK/$1.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/-/ready" 60
+  echo "$port"
+}
+
+G_SINGLE=$(start_gw single "backends:
+  all: { type: prometheus, url: http://127.0.0.1:$P_ALL }")
+# The end of the route's newest window is relative to promgate's clock: the split is at now-1h and now-2h,
+# which is where the data was cut (END is at most 15s before now).
+G_FED=$(start_gw federated "backends:
+  p1: { type: prometheus, url: http://127.0.0.1:$P1 }
+  p2: { type: prometheus, url: http://127.0.0.1:$P2 }
+  p3: { type: prometheus, url: http://127.0.0.1:$P3 }
+routes:
+  - windows:
+      - { newer-than: 1h, backends: [p3] }
+      - { newer-than: 2h, older-than: 1h, backends: [p2] }
+      - { older-than: 2h, backends: [p1] }")
+
+QUERIES=(
+  'sum(rate(bench_requests_total[5m]))'
+  'sum by (code) (rate(bench_requests_total[5m]))'
+  'topk(3, rate(bench_requests_total[10m]))'
+  'avg_over_time(bench_temperature[30m])'
+  'max(bench_temperature)'
+  'increase(bench_requests_total{code="200"}[1h])'
+  'quantile(0.9, rate(bench_requests_total[5m]))'
+  'max_over_time(sum(rate(bench_requests_total[2m]))[20m:1m])'
+)
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+time_query() { # port query -> median ms
+  local port=$1 q=$2 i
+  for ((i = 0; i < RUNS + 1; i++)); do
+    curl -sS -o /dev/null -w '%{time_total}\n' --get "http://127.0.0.1:$port/api/v1/query_range" \
+      --data-urlencode "query=$q" --data-urlencode "start=$(( END - 3 * 3600 + 300 ))" \
+      --data-urlencode "end=$END" --data-urlencode "step=60"
+  done | tail -n "$RUNS" | awk '{print $1 * 1000}' | median
+}
+
+SINGLES=()
+FEDS=()
+printf '%-60s %12s %12s\n' query single_ms federated_ms
+for q in "${QUERIES[@]}"; do
+  s=$(time_query "$G_SINGLE" "$q")
+  f=$(time_query "$G_FED" "$q")
+  SINGLES+=("$s")
+  FEDS+=("$f")
+  printf '%-60s %12.1f %12.1f\n' "$q" "$s" "$f"
+done
+MS=$(printf '%s\n' "${SINGLES[@]}" | median)
+MF=$(printf '%s\n' "${FEDS[@]}" | median)
+echo "median_single_ms: $MS"
+echo "median_federated_ms: $MF"
+awk -v f="$MF" -v s="$MS" 'BEGIN { printf "ratio: %.2f\n", f / s }'
