@@ -85,20 +85,28 @@ public final class CachingQueryBackend implements QueryBackend {
             return relay(c, "miss");
           }, false));
     }
-    List<Future<List<SeriesPoints>>> fetches = new ArrayList<>();
+    List<Future<CapturedResponse.Captured>> fetches = new ArrayList<>();
     for (Segment s : plan) {
-      fetches.add(s.extent() != null ? Future.succeededFuture(s.extent().series()) : fetch(r, rq, s));
+      fetches.add(s.extent() != null ? Future.succeededFuture() : fetch(r, rq, s));
     }
     boolean hit = plan.stream().allMatch(s -> s.extent() != null);
+    // One worker task parses the fetched pieces, stores them and stitches: no hop per piece.
     return Future.all(fetches).compose(all -> vertx.executeBlocking(() -> {
       List<Stitcher.Piece> pieces = new ArrayList<>(plan.size());
       for (int i = 0; i < plan.size(); i++) {
         Segment s = plan.get(i);
-        List<SeriesPoints> series = all.resultAt(i);
-        pieces.add(new Stitcher.Piece(series, s.fromT(), s.toT()));
-        if (s.extent() == null) {
+        List<SeriesPoints> series;
+        if (s.extent() != null) {
+          series = s.extent().series();
+        } else {
+          CapturedResponse.Captured c = all.resultAt(i);
+          series = c.status() == 200 ? MatrixJson.parse(c.bytes()) : null;
+          if (series == null) {
+            throw new IllegalStateException("sub-answer not clean");
+          }
           cache.store(rq.key(), s.fromT(), s.toT(), series, generation);
         }
+        pieces.add(new Stitcher.Piece(series, s.fromT(), s.toT()));
       }
       Buffer body = MatrixJson.render(Stitcher.stitch(pieces));
       (hit ? cache.hits : cache.partials).increment();
@@ -146,8 +154,8 @@ public final class CachingQueryBackend implements QueryBackend {
     }
   }
 
-  /** One sub-request over exactly the segment's evaluation times; fails unless the answer is clean. */
-  private Future<List<SeriesPoints>> fetch(ApiRequest r, RangeRequest rq, Segment s) {
+  /** One sub-request over exactly the segment's evaluation times. */
+  private Future<CapturedResponse.Captured> fetch(ApiRequest r, RangeRequest rq, Segment s) {
     StringBuilder form = new StringBuilder(256);
     for (String name : rq.params().names()) {
       String n = name.toLowerCase(Locale.ROOT);
@@ -164,13 +172,7 @@ public final class CachingQueryBackend implements QueryBackend {
     ApiRequest sub = new ApiRequest(Endpoint.QUERY_RANGE, post ? HttpMethod.POST : HttpMethod.GET, r.apiPath(),
         post ? null : form.toString(), post ? Buffer.buffer(form.toString()) : null, post, r.tenants(),
         headersWithoutEncoding(r.headers()));
-    return inner.rangeQuery(sub).compose(CapturedResponse::capture).compose(c -> vertx.executeBlocking(() -> {
-      List<SeriesPoints> series = c.status() == 200 ? MatrixJson.parse(c.bytes()) : null;
-      if (series == null) {
-        throw new IllegalStateException("sub-answer not clean");
-      }
-      return series;
-    }, false));
+    return inner.rangeQuery(sub).compose(CapturedResponse::capture);
   }
 
   private static void param(StringBuilder sb, String name, String value) {

@@ -1,5 +1,7 @@
 package io.promgate.gateway.cache;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.promgate.gateway.backend.ApiRequest;
 import io.promgate.promql.ast.AggregateExpr;
 import io.promgate.promql.ast.BinaryExpr;
@@ -72,21 +74,30 @@ record RangeRequest(RangeKey key, long startMs, long endMs, long stepMs, MultiMa
       why[0] = "too many points";
       return null;
     }
-    Expr expr;
-    try {
-      expr = PromQLParser.parse(q);
-    } catch (RuntimeException e) {
-      why[0] = "parse error";
-      return null;
-    }
-    if (!splittable(expr)) {
-      why[0] = "@ or negative offset";
+    String canonical = CANONICAL.get(q, RangeRequest::canonical);
+    if (canonical.isEmpty()) {
+      why[0] = "parse error, @ or negative offset";
       return null;
     }
     long phase = Math.floorMod(start, step);
     long last = start + (end - start) / step * step;
-    RangeKey key = new RangeKey(r.tenants().headerValue(), Printer.print(expr), step, phase, flags.toString());
+    RangeKey key = new RangeKey(r.tenants().headerValue(), canonical, step, phase, flags.toString());
     return new RangeRequest(key, start, last, step, p);
+  }
+
+  /**
+   * Query text to canonical form, "" when not cacheable. A dashboard sends the same few texts again and
+   * again; parsing them each time would cost more than the rest of a cache hit.
+   */
+  private static final Cache<String, String> CANONICAL = Caffeine.newBuilder().maximumSize(10_000).build();
+
+  private static String canonical(String q) {
+    try {
+      Expr expr = PromQLParser.parse(q);
+      return splittable(expr) ? Printer.print(expr) : "";
+    } catch (RuntimeException e) {
+      return "";
+    }
   }
 
   /** False when a point's value could depend on more than its own evaluation time and the data before it. */
