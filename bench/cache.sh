@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Results cache on a dashboard: one promgate in front of one Prometheus holding 25 h of data (330 series,
+# Results cache on a dashboard: one promgate in front of one Prometheus holding 25 h of data (330 series by default,
 # 30 s scrapes, built into blocks with promtool). A dashboard of 20 range queries over 24 h (step 60 s,
 # start and end aligned to the step as Grafana does) is loaded, then refreshed 10 times, the window sliding
 # by 30 s each time, in real time (INTERVAL=30 s between loads; the cache's freshness rule runs on the real
@@ -8,13 +8,14 @@
 # and last `ratio: X` = uncached time / cached time over the 10 refreshes.
 #
 # Env: INTERVAL (30 s; smaller runs faster but the windows then run ahead of the clock and less is
-# cacheable), REFRESHES (10), STEP (60), PROMGATE_JAVA_OPTS.
+# cacheable), REFRESHES (10), STEP (60), INSTANCES (10; 33 series each), PROMGATE_JAVA_OPTS.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 INTERVAL="${INTERVAL:-30}"
 REFRESHES="${REFRESHES:-10}"
 STEP="${STEP:-60}"
+INSTANCES="${INSTANCES:-10}"
 
 for bin in prometheus promtool java curl awk; do
   command -v "$bin" >/dev/null || { echo "cache.sh: $bin is not installed" >&2; exit 2; }
@@ -52,12 +53,12 @@ NOW=$(date +%s)
 FROM=$(( (NOW - 25 * 3600) / 30 * 30 ))
 TO=$(( NOW + 15 * 60 ))
 echo "generating data $FROM..$TO" >&2
-awk -v from="$FROM" -v to="$TO" 'BEGIN {
+awk -v from="$FROM" -v to="$TO" -v instances="$INSTANCES" 'BEGIN {
   split("0.05 0.1 0.25 0.5 1 2.5 5 +Inf", le, " ")
   split("user system idle", mode, " ")
   for (t = from; t < to; t += 30) {
     i = (t - from) / 30
-    for (inst = 0; inst < 10; inst++) {
+    for (inst = 0; inst < instances; inst++) {
       for (h = 0; h < 5; h++) {
         printf "http_requests_total{instance=\"i%d\",handler=\"/h%d\",code=\"200\"} %d %d\n", inst, h, i * (inst + h + 3) * 7 + (i * 7) % 5, t
         printf "http_requests_total{instance=\"i%d\",handler=\"/h%d\",code=\"500\"} %d %d\n", inst, h, i * (inst % 3 + 1) + (i * 3) % 2, t
