@@ -97,7 +97,8 @@ public final class GatewayServer {
     });
   }
 
-  static QueryBackend defaultBackend(Vertx vertx, PromgateConfig config, SelfMetrics metrics) {
+  /** The backend chosen from the config when no plugin installed one (the results cache wraps it). */
+  public static QueryBackend defaultBackend(Vertx vertx, PromgateConfig config, SelfMetrics metrics) {
     var upstream = config.soleUpstream();
     if (upstream.isPresent()) {
       return new PrometheusProxyBackend(vertx, upstream.get(), config.tenancy().upstreamHeader(), metrics,

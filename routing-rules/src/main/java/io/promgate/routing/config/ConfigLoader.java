@@ -154,9 +154,15 @@ public final class ConfigLoader {
 
     ConfigNode cc = root.child("cache");
     cc.requireObject();
-    cc.onlyKeys(Set.of("max-bytes", "max-freshness"));
+    cc.onlyKeys(Set.of("max-bytes", "max-freshness", "extent"));
+    Duration extent = cc.duration("extent").orElse(PromgateConfig.Cache.DEFAULT_EXTENT);
+    if (extent.compareTo(Duration.ofMinutes(1)) < 0) {
+      // Shorter pieces cost more sub-requests than they save; zero would never end a range.
+      cc.problem(cc.key("extent"), "bad value \"" + cc.string("extent").orElse("") + "\": must be at least 1m");
+      extent = PromgateConfig.Cache.DEFAULT_EXTENT;
+    }
     var cache = new PromgateConfig.Cache(cc.value("max-bytes", ByteSizes::parse).orElse(512L << 20),
-        cc.duration("max-freshness").orElse(Duration.ofMinutes(1)));
+        cc.duration("max-freshness").orElse(Duration.ofMinutes(1)), extent);
 
     return new PromgateConfig(srv, storage, tenancy, backends, routes, dedup,
         root.bool("partial-response").orElse(true), cache);

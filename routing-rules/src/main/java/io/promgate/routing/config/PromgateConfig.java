@@ -68,7 +68,18 @@ public record PromgateConfig(
     }
   }
 
-  public record Cache(long maxBytes, Duration maxFreshness) {}
+  /**
+   * The results cache of range queries ({@code max-bytes: 0} turns it off).
+   *
+   * @param extent the length of one cached piece of a range result (step-aligned; default 24h)
+   */
+  public record Cache(long maxBytes, Duration maxFreshness, Duration extent) {
+    public static final Duration DEFAULT_EXTENT = Duration.ofHours(24);
+
+    public Cache(long maxBytes, Duration maxFreshness) {
+      this(maxBytes, maxFreshness, DEFAULT_EXTENT);
+    }
+  }
 
   /**
    * The one {@code prometheus} backend when it is the only backend: then every query is passed through

@@ -54,6 +54,8 @@ class ConfigLoaderTest {
         new BackendConfig.StoreApi("longterm", new HostPort("thanos-store", 10901), Duration.ofMinutes(2),
             java.util.Map.of()));
     assertThat(c.cache().maxBytes()).isEqualTo(512L << 20);
+    assertThat(c.cache().extent()).isEqualTo(Duration.ofHours(24));
+    assertThat(parse("cache: { extent: 6h }").cache().extent()).isEqualTo(Duration.ofHours(6));
     assertThat(c.soleUpstream()).isEmpty();
     var windows = c.routes().get(0).windowsAt(CLOCK.millis());
     long boundary = CLOCK.millis() - Duration.ofDays(15).toMillis();
@@ -98,6 +100,7 @@ class ConfigLoaderTest {
       bad port               | server: { http: 'localhost:99999' }                               | server.http: bad value "localhost:99999"
       bad duration           | storage: { retention: 15days }                                    | storage.retention: bad value "15days"
       bad size               | cache: { max-bytes: lots }                                        | cache.max-bytes: bad value "lots"
+      bad cache extent       | cache: { extent: 10s }                                            | cache.extent: bad value "10s": must be at least 1m
       bad boolean            | partial-response: maybe                                           | partial-response: bad value "maybe"
       unknown backend type   | backends: { x: { type: influx } }                                 | backends.x.type: unknown backend type "influx"
       missing backend type   | backends: { x: { url: 'http://a' } }                              | backends.x.type: missing
