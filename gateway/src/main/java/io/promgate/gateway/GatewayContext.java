@@ -2,6 +2,7 @@ package io.promgate.gateway;
 
 import io.promgate.gateway.backend.QueryBackend;
 import io.promgate.gateway.http.RouteHandler;
+import io.promgate.gateway.write.WriteListener;
 import io.promgate.gateway.metrics.SelfMetrics;
 import io.promgate.routing.config.PromgateConfig;
 import io.vertx.core.Future;
@@ -22,6 +23,7 @@ public final class GatewayContext {
   private LocalStore localStore;
   private final Map<String, Route> routes = new LinkedHashMap<>();
   private final List<Supplier<Future<Void>>> closeHooks = new ArrayList<>();
+  private final List<WriteListener> writeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A registered endpoint; {@code write} routes resolve the tenant for writing (issue 12's grants). */
   public record Route(RouteHandler handler, boolean write) {}
@@ -77,6 +79,25 @@ public final class GatewayContext {
   public GatewayContext route(String apiPath, boolean write, RouteHandler handler) {
     routes.put(apiPath, new Route(handler, write));
     return this;
+  }
+
+  /**
+   * Asks to be told of every span of samples the bundled store accepts (the results cache drops answers a
+   * late write changes). Listeners may register after the store plugin started: {@link #writeListener} reads
+   * the list at each write.
+   */
+  public GatewayContext onWrite(WriteListener listener) {
+    writeListeners.add(listener);
+    return this;
+  }
+
+  /** What the write path calls after a durable append: every listener registered, now or later. */
+  public WriteListener writeListener() {
+    return (tenant, mint, maxt) -> {
+      for (WriteListener l : writeListeners) {
+        l.written(tenant, mint, maxt);
+      }
+    };
   }
 
   /** Run at shutdown, in reverse order of registration (stop a gRPC server, flush a store). */

@@ -235,9 +235,10 @@ class StoreApiRoundTripTest {
   void serverReleasesEveryQuerier() {
     select(0, Long.MAX_VALUE, LabelMatcher.of(Type.RE, "__name__", ".+"));
     // Closing happens on a worker right after the last frame; give it a moment without sleeping blindly.
-    long deadline = System.nanoTime() + 5_000_000_000L;
+    // Poll without spinning: on a loaded 2-core machine a spinning test thread starves the worker it waits for.
+    long deadline = System.nanoTime() + 30_000_000_000L;
     while (store.openQueriers.get() != 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
     }
     assertThat(store.openQueriers.get()).isZero();
   }
@@ -275,9 +276,10 @@ class StoreApiRoundTripTest {
     assertThatThrownBy(() -> q.labelNames(List.of())).isInstanceOf(StorageException.class)
         .hasMessageContaining("cancelled");
     // The server released whatever the reset call had opened.
-    long deadline = System.nanoTime() + 5_000_000_000L;
+    // Poll without spinning: on a loaded 2-core machine a spinning test thread starves the worker it waits for.
+    long deadline = System.nanoTime() + 30_000_000_000L;
     while (store.openQueriers.get() != 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
     }
     assertThat(store.openQueriers.get()).isZero();
   }

@@ -37,6 +37,7 @@ public final class CachePlugin implements GatewayPlugin {
     cache = new ResultsCache(c.maxBytes(), c.maxFreshness(), c.extent(), clock);
     ctx.queryBackend(new CachingQueryBackend(ctx.vertx(), inner, cache));
     ctx.metrics().register(cache);
+    ctx.onWrite(cache::invalidate);
     return Future.succeededFuture();
   }
 

@@ -84,7 +84,7 @@ public final class StorePlugin implements GatewayPlugin {
       LocalStoreAdapter local = new LocalStoreAdapter(s);
       ctx.localStore(local);
       ctx.metrics().register(new StoreMetrics(s));
-      RemoteWriteHandler writes = RemoteWriteHandler.create(vertx, s, writeOptions, clock);
+      RemoteWriteHandler writes = RemoteWriteHandler.create(vertx, s, writeOptions, clock, ctx.writeListener());
       for (String p : WRITE_PATHS) {
         ctx.route(p, true, (req, tenants, path) -> {
           if (tenants.isMulti()) {

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.promgate.storeapi.prompb.WriteRequest;
 import io.promgate.tsdb.AppendResult;
 import io.promgate.tsdb.RejectReason;
+import io.promgate.tsdb.SeriesSamples;
 import io.promgate.tsdb.Storage;
 import io.promgate.tsdb.StorageUnavailableException;
 import io.vertx.core.Future;
@@ -43,19 +44,28 @@ public final class RemoteWriteHandler {
   static final String RW2_PROTO = "io.prometheus.write.v2.Request";
 
   private final Vertx vertx;
+  private final WriteListener listener;
   private final Storage storage;
   private final RemoteWriteOptions options;
   private final IngestRateLimiter limiter;
 
-  private RemoteWriteHandler(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock) {
+  private RemoteWriteHandler(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock,
+      WriteListener listener) {
     this.vertx = vertx;
+    this.listener = listener;
     this.storage = storage;
     this.options = options;
     this.limiter = new IngestRateLimiter(options.samplesPerSecond(), options.burstSamples(), clock);
   }
 
   public static RemoteWriteHandler create(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock) {
-    return new RemoteWriteHandler(vertx, storage, options, clock);
+    return create(vertx, storage, options, clock, WriteListener.NONE);
+  }
+
+  /** As {@link #create(Vertx, Storage, RemoteWriteOptions, Clock)}, telling {@code listener} of every stored span. */
+  public static RemoteWriteHandler create(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock,
+      WriteListener listener) {
+    return new RemoteWriteHandler(vertx, storage, options, clock, listener);
   }
 
   /**
@@ -184,7 +194,26 @@ public final class RemoteWriteHandler {
       return Future.succeededFuture(answer(w, null));
     }
     return Future.fromCompletionStage(storage.append(tenant, w.series(), w.metadata()), vertx.getOrCreateContext())
-        .map(r -> answer(w, r));
+        .map(r -> {
+          if (r.accepted() > 0) {
+            notifyWritten(tenant, w.series());
+          }
+          return answer(w, r);
+        });
+  }
+
+  private void notifyWritten(String tenant, List<SeriesSamples> series) {
+    long mint = Long.MAX_VALUE;
+    long maxt = Long.MIN_VALUE;
+    for (SeriesSamples ss : series) {
+      for (long t : ss.timestamps()) {
+        mint = Math.min(mint, t);
+        maxt = Math.max(maxt, t);
+      }
+    }
+    if (mint <= maxt) {
+      listener.written(tenant, mint, maxt);
+    }
   }
 
   /** Status and message for a decoded request and what the store did with it (null: nothing to store). */

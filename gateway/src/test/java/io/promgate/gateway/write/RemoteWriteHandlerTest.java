@@ -242,4 +242,17 @@ class RemoteWriteHandlerTest {
       return now;
     }
   }
+
+  @Test
+  void listenerHearsTheSpanOfStoredSamplesOnly() throws Exception {
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RemoteWriteHandler h = RemoteWriteHandler.create(vertx, storage, RemoteWriteOptions.DEFAULT, Clock.systemUTC(),
+        (tenant, mint, maxt) -> heard.add(tenant + ":" + mint + "-" + maxt));
+    long now = System.currentTimeMillis();
+    String[] labels = {"__name__", "up", "job", "a"};
+    assertThat(send(h, "t1", CT, "snappy", body(series(labels, now - 2000, 1, now - 1000, 2))).status()).isEqualTo(204);
+    // Entirely out of order: nothing stored, nothing to invalidate.
+    assertThat(send(h, "t1", CT, "snappy", body(series(labels, now - 5000, 3))).status()).isEqualTo(409);
+    assertThat(heard).containsExactly("t1:" + (now - 2000) + "-" + (now - 1000));
+  }
 }
