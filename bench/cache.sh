@@ -17,36 +17,10 @@ REFRESHES="${REFRESHES:-10}"
 STEP="${STEP:-60}"
 INSTANCES="${INSTANCES:-10}"
 
-for bin in prometheus promtool java curl awk; do
-  command -v "$bin" >/dev/null || { echo "cache.sh: $bin is not installed" >&2; exit 2; }
-done
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+require_bins prometheus promtool java curl awk
 
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 40000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-}
-
-wait_http() { # url, seconds
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "cache.sh: $1 did not come up" >&2
-  exit 1
-}
 
 NOW=$(date +%s)
 # 25 h back (24 h window + lookback + ranges), and into the future for the refreshes of the next minutes.

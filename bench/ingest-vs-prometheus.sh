@@ -19,38 +19,13 @@ SAMPLES="${SAMPLES:-10}"
 SENDERS="${SENDERS:-4}"
 BATCH="${BATCH:-2000}"
 
-for bin in prometheus java curl; do
-  command -v "$bin" >/dev/null || { echo "ingest-vs-prometheus.sh: $bin is not installed" >&2; exit 2; }
-done
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+require_bins prometheus java curl
 SNAPPY_VERSION=$(sed -n 's:.*<snappy.version>\(.*\)</snappy.version>.*:\1:p' "$ROOT/pom.xml")
 SNAPPY_JAR="$HOME/.m2/repository/org/xerial/snappy/snappy-java/$SNAPPY_VERSION/snappy-java-$SNAPPY_VERSION.jar"
 [[ -f "$SNAPPY_JAR" ]] || (cd "$ROOT" && mvn -B -q -pl tsdb dependency:resolve >/dev/null)
 
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 40000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-}
-
-wait_http() { # url, seconds
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "ingest-vs-prometheus.sh: $1 did not come up" >&2; return 1
-}
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
