@@ -47,13 +47,18 @@ async function loadStatus() {
     r.windows.map((w) => esc(w.window) + ' → <b>' + esc(w.backends.join(', ')) + '</b>').join('<br>'),
   ])).join('');
   const tenants = {};
-  metrics.filter((m) => m.name === 'promgate_store_head_series' || m.name === 'promgate_store_blocks').forEach((m) => {
+  const storeFigures = ['promgate_store_head_series', 'promgate_store_blocks', 'promgate_store_samples_accepted_total',
+    'promgate_store_head_min_time_seconds', 'promgate_store_head_max_time_seconds'];
+  metrics.filter((m) => storeFigures.includes(m.name)).forEach((m) => {
     tenants[m.labels.tenant] = tenants[m.labels.tenant] || {};
     tenants[m.labels.tenant][m.name] = m.value;
   });
   $('store').tBodies[0].innerHTML = Object.entries(tenants).map(([t, v]) => row([
     '<span class="mono">' + esc(t) + '</span>', v.promgate_store_head_series ?? '—', v.promgate_store_blocks ?? '—',
-  ])).join('') || row(['<span class="muted">no store, or nothing written yet</span>', '', '']);
+    v.promgate_store_samples_accepted_total ?? '—',
+    v.promgate_store_head_min_time_seconds === undefined ? '—'
+      : when(v.promgate_store_head_min_time_seconds) + ' → ' + when(v.promgate_store_head_max_time_seconds),
+  ])).join('') || row(['<span class="muted">no store, or nothing written yet</span>', '', '', '', '']);
   $('storage').textContent = s.storage ? 'path ' + s.storage.path + ', retention ' + s.storage.retention
     + ', head window ' + s.storage.headWindow : 'stateless (no bundled store)';
 }

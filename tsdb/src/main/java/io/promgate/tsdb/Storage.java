@@ -1,5 +1,6 @@
 package io.promgate.tsdb;
 
+import java.util.concurrent.atomic.LongAdder;
 import io.promgate.model.LabelMatcher;
 import io.promgate.model.Querier;
 import io.promgate.model.Queryable;
@@ -50,6 +51,7 @@ public final class Storage implements AutoCloseable {
   private volatile ScheduledExecutorService maintenance;
   private volatile BlockShipper shipper;
   private final Map<String, TenantStore> tenants = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> acceptedSamples = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private Storage(Path root, StorageOptions options, BlockOptions blockOptions, Clock clock) {
@@ -108,7 +110,17 @@ public final class Storage implements AutoCloseable {
       return CompletableFuture.failedFuture(new StorageUnavailableException(
           "cannot create storage for tenant " + tenant + ": " + e.getCause().getMessage(), e.getCause()));
     }
-    return t.append(series, metadata);
+    LongAdder accepted = acceptedSamples.computeIfAbsent(tenant, k -> new LongAdder());
+    return t.append(series, metadata).thenApply(r -> {
+      accepted.add(r.accepted());
+      return r;
+    });
+  }
+
+  /** Samples this process accepted for a tenant since it started (WAL replay not counted), for status pages. */
+  public long acceptedSamples(String tenant) {
+    LongAdder a = acceptedSamples.get(tenant);
+    return a == null ? 0 : a.sum();
   }
 
   private TenantStore tenant(String tenant) {

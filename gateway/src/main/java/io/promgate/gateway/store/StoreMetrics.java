@@ -28,9 +28,29 @@ final class StoreMetrics implements SelfMetrics.MetricsSource {
       out.append("promgate_store_blocks{tenant=\"").append(escape(t)).append("\"} ")
           .append(storage.blocks(t).size()).append('\n');
     }
+    out.append("# HELP promgate_store_samples_accepted_total Samples accepted since start (WAL replay not counted).\n")
+        .append("# TYPE promgate_store_samples_accepted_total counter\n");
+    for (String t : storage.tenants()) {
+      out.append("promgate_store_samples_accepted_total{tenant=\"").append(escape(t)).append("\"} ")
+          .append(storage.acceptedSamples(t)).append('\n');
+    }
+    headTime(out, "min", "Oldest");
+    headTime(out, "max", "Newest");
     out.append("# HELP promgate_store_wal_fsyncs_total WAL fsyncs (group commit: many writes share one).\n")
         .append("# TYPE promgate_store_wal_fsyncs_total counter\n")
         .append("promgate_store_wal_fsyncs_total ").append(storage.fsyncCount()).append('\n');
+  }
+
+  private void headTime(StringBuilder out, String which, String what) {
+    String name = "promgate_store_head_" + which + "_time_seconds";
+    out.append("# HELP ").append(name).append(' ').append(what).append(" sample time in the head, in seconds.\n")
+        .append("# TYPE ").append(name).append(" gauge\n");
+    for (String t : storage.tenants()) {
+      storage.head(t).filter(h -> h.numSeries() > 0).ifPresent(h -> {
+        long ms = which.equals("min") ? h.minTime() : h.maxTime();
+        out.append(name).append("{tenant=\"").append(escape(t)).append("\"} ").append(io.promgate.promql.engine.ValueFormat.formatTimestamp(ms)).append('\n');
+      });
+    }
   }
 
   private static String escape(String v) {

@@ -132,7 +132,14 @@ class EmbeddedStoreTest {
   @Test
   void storeFiguresInMetrics() throws Exception {
     var r = PromgateHarness.get(gw.url() + "/metrics");
-    assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("promgate_store_head_series{tenant=\"anonymous\"} 2");
+    String text = new String(r.body(), StandardCharsets.UTF_8);
+    assertThat(text).contains("promgate_store_head_series{tenant=\"anonymous\"} 2")
+        .contains("promgate_store_samples_accepted_total{tenant=\"anonymous\"} 82")
+        .contains("promgate_store_samples_accepted_total{tenant=\"other\"} 41")
+        .contains("promgate_store_head_min_time_seconds{tenant=\"anonymous\"} "
+            + io.promgate.promql.engine.ValueFormat.formatTimestamp(T0) + "\n")
+        .contains("promgate_store_head_max_time_seconds{tenant=\"anonymous\"} "
+            + io.promgate.promql.engine.ValueFormat.formatTimestamp(T0 + 40 * 15_000L) + "\n");
   }
   @Test
   void remoteReadServesTheStore() throws Exception {
