@@ -36,6 +36,10 @@ final class Cancellation {
       pending.remove(p);
       if (ar.succeeded()) {
         p.tryComplete(ar.result());
+      } else if (cancelled) {
+        // The reset this cancellation caused surfaces as a gRPC CANCELLED status, sometimes before the
+        // promise below is failed: report it as the cancellation it is, whichever comes first.
+        p.tryFail(new StorageException(source + ": cancelled"));
       } else {
         p.tryFail(ar.cause());
       }
@@ -48,13 +52,14 @@ final class Cancellation {
 
   void cancel(String source) {
     cancelled = true;
-    for (GrpcClientRequest<?, ?> call : calls) {
-      call.cancel();
-    }
-    calls.clear();
+    // Fail the waiting futures before resetting the calls, so callers see "cancelled", not the reset.
     for (Promise<?> p : pending) {
       p.tryFail(new StorageException(source + ": cancelled"));
     }
     pending.clear();
+    for (GrpcClientRequest<?, ?> call : calls) {
+      call.cancel();
+    }
+    calls.clear();
   }
 }
