@@ -7,7 +7,8 @@ import io.promgate.model.ValueType;
 
 /**
  * A float series held in two primitive arrays, timestamps strictly increasing. What backends that decode a
- * whole response at once (remote read SAMPLES, an instant query of {@code x[range]}) hand to the merge.
+ * whole response at once (remote read SAMPLES, an instant query of {@code x[range]}) hand to the merge, and
+ * what the engine's in-memory store serves.
  */
 public record ArraySeries(Labels labels, long[] timestamps, double[] values, int size) implements Series {
   public ArraySeries {
@@ -43,9 +44,21 @@ public record ArraySeries(Labels labels, long[] timestamps, double[] values, int
         if (i < 0) {
           i = 0;
         }
-        while (i < size && timestamps[i] < t) {
-          i++;
+        if (i < size && timestamps[i] >= t) {
+          return ValueType.FLOAT;
         }
+        // Binary search: the engine seeks to every step's window start over long series.
+        int lo = i;
+        int hi = size;
+        while (lo < hi) {
+          int mid = (lo + hi) >>> 1;
+          if (timestamps[mid] < t) {
+            lo = mid + 1;
+          } else {
+            hi = mid;
+          }
+        }
+        i = lo;
         return i < size ? ValueType.FLOAT : ValueType.NONE;
       }
 

@@ -2,14 +2,13 @@ package io.promgate.promql.engine.storage;
 
 import io.promgate.model.LabelMatcher;
 import io.promgate.model.Labels;
+import io.promgate.model.merge.ArraySeries;
 import io.promgate.model.Querier;
 import io.promgate.model.Queryable;
-import io.promgate.model.SampleIterator;
 import io.promgate.model.SelectHints;
 import io.promgate.model.Series;
 import io.promgate.model.SeriesSet;
 import io.promgate.model.SeriesSets;
-import io.promgate.model.ValueType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -112,7 +111,7 @@ public final class MemoryStorage implements Queryable {
         List<Series> out = new ArrayList<>();
         for (Data d : candidates(matchers)) {
           if (matchesAll(d.labels, matchers) && d.n > 0) {
-            out.add(new MemorySeries(d.labels, d.t, d.f, d.n));
+            out.add(new ArraySeries(d.labels, d.t, d.f, d.n));
           }
         }
         if (sortSeries) {
@@ -161,54 +160,5 @@ public final class MemoryStorage implements Queryable {
       }
     }
     return true;
-  }
-
-  private record MemorySeries(Labels labels, long[] t, double[] f, int n) implements Series {
-    @Override
-    public SampleIterator iterator() {
-      return new SampleIterator() {
-        int i = -1;
-
-        @Override
-        public ValueType next() {
-          if (i < n) {
-            i++;
-          }
-          return i < n ? ValueType.FLOAT : ValueType.NONE;
-        }
-
-        @Override
-        public ValueType seek(long ts) {
-          if (i < 0) {
-            i = 0;
-          }
-          if (i < n && t[i] >= ts) {
-            return ValueType.FLOAT;
-          }
-          int lo = i;
-          int hi = n;
-          while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (t[mid] < ts) {
-              lo = mid + 1;
-            } else {
-              hi = mid;
-            }
-          }
-          i = lo;
-          return i < n ? ValueType.FLOAT : ValueType.NONE;
-        }
-
-        @Override
-        public long timestamp() {
-          return t[i];
-        }
-
-        @Override
-        public double value() {
-          return f[i];
-        }
-      };
-    }
   }
 }
