@@ -33,7 +33,7 @@ public final class SelectorRanges {
 
   public static List<SelectorRange> of(Expr expr, long startMs, long endMs, long lookbackMs) {
     List<SelectorRange> out = new ArrayList<>();
-    walk(expr, new Context(startMs, endMs, lookbackMs, 0, 0, null), out);
+    walk(expr, new Context(startMs, endMs, lookbackMs, 0, 0, null, ""), out);
     return out;
   }
 
@@ -48,13 +48,20 @@ public final class SelectorRanges {
     return max == Long.MIN_VALUE ? new long[] {0, 0} : new long[] {min, max};
   }
 
-  /** What the enclosing subqueries contribute. */
-  private record Context(long start, long end, long lookback, long subqOffset, long subqRange, Long subqAt) {
+  /** What the enclosing subqueries contribute, and the innermost function call around. */
+  private record Context(long start, long end, long lookback, long subqOffset, long subqRange, Long subqAt,
+      String function) {
     Context enter(SubqueryExpr s) {
       if (s.at() != null) {
-        return new Context(start, end, lookback, s.offsetMillis(), s.rangeMillis(), s.at().resolve(start, end));
+        return new Context(start, end, lookback, s.offsetMillis(), s.rangeMillis(), s.at().resolve(start, end),
+            function);
       }
-      return new Context(start, end, lookback, subqOffset + s.offsetMillis(), subqRange + s.rangeMillis(), subqAt);
+      return new Context(start, end, lookback, subqOffset + s.offsetMillis(), subqRange + s.rangeMillis(), subqAt,
+          function);
+    }
+
+    Context call(Call c) {
+      return new Context(start, end, lookback, subqOffset, subqRange, subqAt, c.function().name());
     }
   }
 
@@ -74,8 +81,9 @@ public final class SelectorRanges {
       walk(b.lhs(), ctx, out);
       walk(b.rhs(), ctx, out);
     } else if (e instanceof Call c) {
+      Context inCall = ctx.call(c);
       for (Expr a : c.args()) {
-        walk(a, ctx, out);
+        walk(a, inCall, out);
       }
     } else if (e instanceof ParenExpr p) {
       walk(p.expr(), ctx, out);
@@ -102,6 +110,6 @@ public final class SelectorRanges {
     start -= (rangeMillis == 0 ? ctx.lookback : rangeMillis) - 1;
     start -= vs.offsetMillis();
     end -= vs.offsetMillis();
-    return new SelectorRange(vs, start, end, rangeMillis);
+    return new SelectorRange(vs, start, end, rangeMillis, ctx.function);
   }
 }
