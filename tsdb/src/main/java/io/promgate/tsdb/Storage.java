@@ -9,7 +9,10 @@ import io.promgate.tsdb.block.Block;
 import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.head.MetadataStore;
+import io.promgate.tsdb.block.BlockMeta;
 import io.promgate.tsdb.objstore.BlockShipper;
+import io.promgate.tsdb.objstore.BucketStore;
+import io.promgate.tsdb.objstore.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,6 +53,8 @@ public final class Storage implements AutoCloseable {
   private final Clock clock;
   private volatile ScheduledExecutorService maintenance;
   private volatile BlockShipper shipper;
+  private volatile BucketStore bucket;
+  private volatile ObjectStore objectStore;
   private final Map<String, TenantStore> tenants = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> acceptedSamples = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -129,18 +134,27 @@ public final class Storage implements AutoCloseable {
     }
     return tenants.computeIfAbsent(tenant, id -> {
       try {
-        return TenantStore.open(id, root.resolve(id), options, blockOptions, clock);
+        TenantStore ts = TenantStore.open(id, root.resolve(id), options, blockOptions, clock);
+        ts.blocks().serveFrom(bucket);
+        return ts;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     });
   }
 
-  /** Reads one tenant; a tenant without data reads as empty (and becomes visible once it is written). */
+  /**
+   * Reads one tenant: head, local blocks and, with {@code storage.object-store}, its blocks in the bucket. A
+   * tenant without data reads as empty (and becomes visible once it is written).
+   */
   public Queryable queryable(String tenant) {
     return (mint, maxt) -> {
       TenantStore t = tenants.get(tenant);
-      return t == null ? EMPTY : t.querier(mint, maxt);
+      if (t != null) {
+        return t.querier(mint, maxt);
+      }
+      BucketStore b = bucket;
+      return b == null ? EMPTY : b.queryable(tenant).querier(mint, maxt);
     };
   }
 
@@ -162,7 +176,40 @@ public final class Storage implements AutoCloseable {
    */
   public List<ChunkSeries> selectChunks(String tenant, long mint, long maxt, List<LabelMatcher> matchers) {
     TenantStore t = tenants.get(tenant);
-    return t == null ? List.of() : t.selectChunks(mint, maxt, matchers);
+    if (t != null) {
+      return t.selectChunks(mint, maxt, matchers);
+    }
+    BucketStore bs = bucket;
+    if (bs == null) {
+      return List.of();
+    }
+    List<Block> held = bs.acquire(tenant, mint, maxt, Set.of());
+    try {
+      List<ChunkSeries> out = new java.util.ArrayList<>();
+      for (Block b : held) {
+        out.addAll(b.selectChunks(matchers, mint, maxt)); // visible bucket blocks do not overlap
+      }
+      out.sort(java.util.Comparator.comparing(ChunkSeries::labels));
+      return mergeSameLabels(out);
+    } finally {
+      held.forEach(Block::release);
+    }
+  }
+
+  private static List<ChunkSeries> mergeSameLabels(List<ChunkSeries> sorted) {
+    List<ChunkSeries> out = new java.util.ArrayList<>(sorted.size());
+    for (ChunkSeries cs : sorted) {
+      ChunkSeries last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && last.labels().equals(cs.labels())) {
+        List<io.promgate.model.chunk.XorChunk> all = new java.util.ArrayList<>(last.chunks());
+        all.addAll(cs.chunks());
+        all.sort(java.util.Comparator.comparingLong(io.promgate.model.chunk.XorChunk::minTime));
+        out.set(out.size() - 1, new ChunkSeries(cs.labels(), all));
+      } else {
+        out.add(cs);
+      }
+    }
+    return out;
   }
 
   /** Persisted blocks of a tenant, oldest first (for StoreAPI, uploads and tests). */
@@ -171,14 +218,30 @@ public final class Storage implements AutoCloseable {
     return t == null ? List.of() : t.blocks().blocks();
   }
 
+  /** A tenant's blocks in the bucket as of the last sync, oldest first; empty without an object store. */
+  public List<BlockMeta> bucketBlocks(String tenant) {
+    BucketStore b = bucket;
+    return b == null ? List.of()
+        : b.blocks().stream().filter(m -> tenant.equals(m.externalLabels().get("tenant_id"))).toList();
+  }
+
   /**
    * One maintenance pass over all tenants: cut complete head ranges into blocks, compact, apply retention.
    * Failures are logged per tenant and retried on the next pass.
    */
   public void runMaintenance() {
+    BucketStore b = bucket;
+    if (b != null) {
+      try {
+        b.sync();
+      } catch (RuntimeException ex) {
+        // Without a fresh listing retention still works: it only hands over blocks the bucket was seen to hold.
+        LoggerFactory.getLogger(Storage.class).warn("object store: cannot list bucket: {}", ex.getMessage());
+      }
+    }
     for (Map.Entry<String, TenantStore> e : new TreeMap<>(tenants).entrySet()) {
       try {
-        e.getValue().maintain(shipper);
+        e.getValue().maintain(shipper, b);
       } catch (IOException | RuntimeException ex) {
         LoggerFactory.getLogger(Storage.class).error("tenant {}: block maintenance failed", e.getKey(), ex);
       }
@@ -207,13 +270,45 @@ public final class Storage implements AutoCloseable {
     this.shipper = shipper;
   }
 
+  /**
+   * Serves, besides local blocks, the blocks in a bucket: blocks that retention removed from the disk are read
+   * from there, and a tenant whose local data is gone entirely still answers from the bucket.
+   */
+  public void serveFrom(BucketStore bucket) {
+    this.bucket = bucket;
+    tenants.values().forEach(t -> t.blocks().serveFrom(bucket));
+  }
+
+  /** Lists the bucket now (at start, so old data is served before the first maintenance pass). */
+  public void syncBucket() {
+    BucketStore b = bucket;
+    if (b != null) {
+      b.sync();
+    }
+  }
+
+  /**
+   * {@code storage.object-store}: upload new blocks and serve the bucket ({@link #uploadTo},
+   * {@link #serveFrom}); the store closes {@code os} when it closes.
+   */
+  public void useObjectStore(ObjectStore os) {
+    this.objectStore = os;
+    uploadTo(os.shipper());
+    serveFrom(os.bucket());
+  }
+
   public BlockOptions blockOptions() {
     return blockOptions;
   }
 
-  /** Tenants that have a store, sorted. */
+  /** Tenants that have a store or blocks in the bucket, sorted. */
   public Set<String> tenants() {
-    return new TreeSet<>(tenants.keySet());
+    TreeSet<String> out = new TreeSet<>(tenants.keySet());
+    BucketStore b = bucket;
+    if (b != null) {
+      out.addAll(b.tenants());
+    }
+    return out;
   }
 
   public StorageOptions options() {
@@ -254,6 +349,10 @@ public final class Storage implements AutoCloseable {
           first = e;
         }
       }
+    }
+    ObjectStore os = objectStore;
+    if (os != null) {
+      os.close();
     }
     if (first != null) {
       throw first;

@@ -19,6 +19,7 @@ import io.promgate.tsdb.compact.RetentionPolicy;
 import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.objstore.BlockShipper;
+import io.promgate.tsdb.objstore.BucketStore;
 import io.promgate.tsdb.query.MergeQuerier;
 import io.promgate.tsdb.wal.Wal;
 import io.promgate.tsdb.wal.WalCheckpoint;
@@ -57,6 +58,9 @@ final class TenantBlocks {
   private final BlockOptions options;
   private final Clock clock;
   private volatile List<Block> blocks; // sorted by minTime
+  private volatile BucketStore bucket;
+  /** Blocks taken out of {@link #blocks} whose directories wait for their last reader; guarded by this. */
+  private final List<Block> retired = new ArrayList<>();
 
   private TenantBlocks(String tenant, Path dir, BlockOptions options, Clock clock, List<Block> blocks) {
     this.tenant = tenant;
@@ -108,6 +112,10 @@ final class TenantBlocks {
     return blocks;
   }
 
+  Path dir() {
+    return dir;
+  }
+
   /** End (exclusive) of the newest block; the head must not accept or replay anything older. */
   long watermark() {
     long w = Long.MIN_VALUE;
@@ -120,16 +128,21 @@ final class TenantBlocks {
   /**
    * The blocks over [mint, maxt], resolved when a select or label call arrives rather than now: a caller
    * that reads the head first and the blocks second can never miss a range that moved from one to the other
-   * in between (a block is published before the head drops its samples).
+   * in between (a block is published before the head drops its samples). Every block read is held until
+   * the querier is closed, so compaction and retention defer deleting it (see {@link Block}).
    */
   Querier querier(long mint, long maxt) {
     return new Querier() {
+      private final List<Lease> held = new ArrayList<>();
+
       private MergeQuerier current() {
+        Lease lease = acquire(mint, maxt);
+        synchronized (held) {
+          held.add(lease);
+        }
         List<Querier> qs = new ArrayList<>();
-        for (Block b : blocks) {
-          if (b.overlaps(mint, maxt)) {
-            qs.add(b.querier(mint, maxt));
-          }
+        for (Block b : lease.blocks()) {
+          qs.add(b.querier(mint, maxt));
         }
         return new MergeQuerier(qs);
       }
@@ -148,7 +161,62 @@ final class TenantBlocks {
       public List<String> labelNames(List<LabelMatcher> matchers) {
         return current().labelNames(matchers);
       }
+
+      @Override
+      public void close() {
+        synchronized (held) {
+          held.forEach(Lease::close);
+          held.clear();
+        }
+      }
     };
+  }
+
+  /** Blocks held for reading until closed: local blocks, then bucket blocks no local block covers. */
+  record Lease(List<Block> blocks) implements AutoCloseable {
+    @Override
+    public void close() {
+      blocks.forEach(Block::release);
+    }
+  }
+
+  /**
+   * Acquires the blocks overlapping [mint, maxt]. A block retired between reading the list and acquiring
+   * it is only retired after its replacement list was published, so the retry reads a list without it.
+   * Bucket blocks are those whose sources no local block holds: a block deleted here by retention is read
+   * from the bucket from the moment it leaves the local list (retention waits until the bucket has it).
+   */
+  Lease acquire(long mint, long maxt) {
+    while (true) {
+      List<Block> current = blocks;
+      List<Block> got = new ArrayList<>();
+      boolean ok = true;
+      for (Block b : current) {
+        if (b.overlaps(mint, maxt)) {
+          if (!b.acquire()) {
+            ok = false;
+            break;
+          }
+          got.add(b);
+        }
+      }
+      if (ok) {
+        BucketStore bs = bucket;
+        if (bs != null) {
+          Set<String> covered = new HashSet<>();
+          current.forEach(b -> covered.addAll(b.meta().sources()));
+          got.addAll(bs.acquire(tenant, mint, maxt, covered));
+        }
+        return new Lease(got);
+      }
+      got.forEach(Block::release);
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Serves, besides local blocks, this tenant's blocks in the bucket ({@code storage.object-store}). */
+  void serveFrom(BucketStore bucket) {
+    this.bucket = bucket;
   }
 
   long sizeBytes() {
@@ -315,45 +383,99 @@ final class TenantBlocks {
     blocks = List.copyOf(next);
     LOG.info("tenant {}: compacted {} blocks into {} [{}, {}) level {}", tenant, sources.size(), ulid,
         meta.minTime(), meta.maxTime(), meta.level());
-    boolean first = true;
-    for (Block b : sources) {
-      BlockWriter.deleteRecursively(b.dir());
-      if (first) {
-        CrashPoint.hit("compaction-after-first-delete");
-        first = false;
+    retire(sources);
+    deleteUnused("compaction-after-first-delete");
+    return true;
+  }
+
+  // ---- deferred deletion ----
+
+  /** Call after publishing a block list without {@code gone}: they are deleted once no reader holds them. */
+  private void retire(List<Block> gone) {
+    for (Block b : gone) {
+      b.retire();
+      retired.add(b);
+    }
+  }
+
+  /**
+   * Deletes the directories of retired blocks that no reader holds any more; the others wait for a later
+   * pass. A crash before that is harmless: compacted sources are named as parents and deleted at the next
+   * open, expired blocks expire again.
+   */
+  synchronized int deleteUnused(String crashPointAfterFirst) throws IOException {
+    int n = 0;
+    for (var it = retired.iterator(); it.hasNext(); ) {
+      Block b = it.next();
+      if (b.unused()) {
+        BlockWriter.deleteRecursively(b.dir());
+        it.remove();
+        if (n++ == 0 && crashPointAfterFirst != null) {
+          CrashPoint.hit(crashPointAfterFirst);
+        }
+      } else {
+        LOG.debug("tenant {}: block {} deleted later, {} readers hold it", tenant, b.meta().ulid(), b.readers());
       }
     }
-    return true;
+    return n;
+  }
+
+  /** Retired blocks whose directories still wait for readers (tests, status). */
+  synchronized int pendingDeletions() {
+    return retired.size();
   }
 
   // ---- upload ----
 
-  /** Uploads new level-1 blocks; returns the ULIDs known to be in the bucket. */
+  /** Uploads new blocks; returns the ULIDs known to be in the bucket. */
   synchronized Set<String> ship(BlockShipper shipper) throws IOException {
     shipper.ship(dir, blocks);
     return BlockShipper.uploaded(dir);
   }
 
+  /** Whether a block's data is in the bucket: uploaded itself, or every block it was compacted from. */
+  static boolean isUploaded(BlockMeta m, Set<String> uploaded) {
+    return uploaded.contains(m.ulid()) || uploaded.containsAll(m.sources());
+  }
+
   // ---- retention ----
 
-  /** Deletes blocks beyond time or size retention; returns how many. */
-  synchronized int applyRetention(long walBytes) throws IOException {
+  /**
+   * Deletes blocks beyond time or size retention; returns how many. With object storage, a block leaves the
+   * disk only once it is uploaded ({@code uploaded}, null without shipping) and the bucket reader lists it
+   * ({@code inBucket}: sources of the tenant's bucket blocks, null without one), so its data never has a
+   * moment when neither serves it; until then retention keeps it (as Thanos' shipper requires).
+   */
+  synchronized int applyRetention(long walBytes, Set<String> uploaded, Set<String> inBucket) throws IOException {
     List<Block> current = blocks;
     Map<String, Long> sizes = new TreeMap<>();
     current.forEach(b -> sizes.put(b.meta().ulid(), b.sizeBytes()));
-    Set<String> gone = RetentionPolicy.expired(current.stream().map(Block::meta).toList(), clock.millis(),
+    Set<String> expired = RetentionPolicy.expired(current.stream().map(Block::meta).toList(), clock.millis(),
         options.retention().toMillis(), options.retentionBytes(), walBytes, m -> sizes.get(m.ulid()));
-    if (gone.isEmpty()) {
-      return 0;
-    }
-    blocks = current.stream().filter(b -> !gone.contains(b.meta().ulid())).toList();
+    List<Block> gone = new ArrayList<>();
     for (Block b : current) {
-      if (gone.contains(b.meta().ulid())) {
-        LOG.info("tenant {}: retention deletes block {} [{}, {})", tenant, b.meta().ulid(), b.meta().minTime(),
-            b.meta().maxTime());
-        BlockWriter.deleteRecursively(b.dir());
+      if (!expired.contains(b.meta().ulid())) {
+        continue;
+      }
+      if (uploaded != null && !isUploaded(b.meta(), uploaded)) {
+        LOG.info("tenant {}: retention keeps block {} until it is uploaded", tenant, b.meta().ulid());
+      } else if (inBucket != null && !inBucket.containsAll(b.meta().sources())) {
+        LOG.info("tenant {}: retention keeps block {} until the bucket lists it", tenant, b.meta().ulid());
+      } else {
+        gone.add(b);
       }
     }
+    if (!gone.isEmpty()) {
+      List<Block> next = new ArrayList<>(current);
+      next.removeAll(gone);
+      blocks = List.copyOf(next);
+      for (Block b : gone) {
+        LOG.info("tenant {}: retention deletes block {} [{}, {})", tenant, b.meta().ulid(), b.meta().minTime(),
+            b.meta().maxTime());
+      }
+      retire(gone);
+    }
+    deleteUnused(null);
     return gone.size();
   }
 }

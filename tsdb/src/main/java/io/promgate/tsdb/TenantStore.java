@@ -10,6 +10,7 @@ import io.promgate.tsdb.head.ChunkSeries;
 import io.promgate.tsdb.head.Head;
 import io.promgate.tsdb.head.PreparedAppend;
 import io.promgate.tsdb.objstore.BlockShipper;
+import io.promgate.tsdb.objstore.BucketStore;
 import io.promgate.tsdb.query.MergeQuerier;
 import io.promgate.tsdb.wal.Wal;
 import io.promgate.tsdb.wal.WalRecords;
@@ -166,9 +167,11 @@ final class TenantStore implements AutoCloseable {
     List<ChunkSeries> fromHead = head.querier(mint, maxt).selectChunks(matchers);
     long watermark = blocks.watermark();
     TreeMap<Labels, List<XorChunk>> merged = new TreeMap<>();
-    for (Block b : blocks.blocks()) {
-      for (ChunkSeries cs : b.selectChunks(matchers, mint, maxt)) {
-        merged.computeIfAbsent(cs.labels(), k -> new ArrayList<>()).addAll(cs.chunks());
+    try (TenantBlocks.Lease lease = blocks.acquire(mint, maxt)) {
+      for (Block b : lease.blocks()) {
+        for (ChunkSeries cs : b.selectChunks(matchers, mint, maxt)) {
+          merged.computeIfAbsent(cs.labels(), k -> new ArrayList<>()).addAll(cs.chunks());
+        }
       }
     }
     for (ChunkSeries cs : fromHead) {
@@ -186,22 +189,46 @@ final class TenantStore implements AutoCloseable {
     return out;
   }
 
-  /** One maintenance pass: cut complete head ranges into blocks, compact, apply retention. */
-  void maintain(BlockShipper shipper) throws IOException {
+  /**
+   * One maintenance pass: cut complete head ranges into blocks, upload them, compact, apply retention.
+   * With object storage, blocks are compacted away or expired only once their data is uploaded (and, with
+   * a bucket reader, listed by it: {@link TenantBlocks#applyRetention}).
+   */
+  void maintain(BlockShipper shipper, BucketStore bucket) throws IOException {
     if (closed) {
       return;
     }
     blocks.cut(this);
     Predicate<BlockMeta> eligible = m -> true;
+    Set<String> uploaded = null;
+    Set<String> inBucket = null;
     if (shipper != null) {
-      // Level-1 blocks are compacted away only once they are in the bucket (the bucket gets level 1 only).
-      Set<String> uploaded = blocks.ship(shipper);
-      eligible = m -> m.level() > 1 || uploaded.contains(m.ulid());
+      Set<String> up;
+      try {
+        up = blocks.ship(shipper);
+      } catch (IOException | RuntimeException e) {
+        // The bucket is down or refuses us: compaction and retention go on with what is uploaded already.
+        LOG.warn("tenant {}: cannot upload blocks (retried next pass): {}", tenant, e.toString());
+        up = BlockShipper.uploaded(blocks.dir());
+      }
+      Set<String> uploadedNow = up;
+      uploaded = up;
+      eligible = m -> TenantBlocks.isUploaded(m, uploadedNow);
+      if (bucket != null && !bucket.sources(tenant).containsAll(up)) {
+        try {
+          bucket.sync(); // picks up what was just uploaded, so retention can hand it over
+        } catch (RuntimeException e) {
+          LOG.warn("tenant {}: cannot list the bucket: {}", tenant, e.toString());
+        }
+      }
+    }
+    if (bucket != null) {
+      inBucket = bucket.sources(tenant);
     }
     while (blocks.compactOnce(eligible)) {
       // keep going: a compaction can enable the next level
     }
-    blocks.applyRetention(walBytes());
+    blocks.applyRetention(walBytes(), uploaded, inBucket);
   }
 
   long walBytes() throws IOException {
@@ -232,6 +259,10 @@ final class TenantStore implements AutoCloseable {
     } finally {
       appendLock.unlock();
     }
-    wal.close();
+    try {
+      blocks.deleteUnused(null); // readers are gone by now (the servers stopped first)
+    } finally {
+      wal.close();
+    }
   }
 }

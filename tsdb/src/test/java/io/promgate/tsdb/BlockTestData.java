@@ -97,9 +97,21 @@ public final class BlockTestData {
 
   public static Map<String, TreeMap<Long, Double>> readAll(Queryable q, long mint, long maxt,
       java.util.function.Function<Labels, String> key) {
+    try (io.promgate.model.Querier querier = q.querier(mint, maxt)) {
+      return drain(querier.select(true, SelectHints.ofRange(mint, maxt),
+          List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+"))), key);
+    }
+  }
+
+  /** Every sample of a series set, by series key. Checks that timestamps strictly increase. */
+  public static Map<String, TreeMap<Long, Double>> drain(io.promgate.model.SeriesSet set) {
+    return drain(set, Labels::toString);
+  }
+
+  static Map<String, TreeMap<Long, Double>> drain(io.promgate.model.SeriesSet set,
+      java.util.function.Function<Labels, String> key) {
     Map<String, TreeMap<Long, Double>> out = new TreeMap<>();
-    for (Series s : SeriesSets.toList(q.querier(mint, maxt).select(true, SelectHints.ofRange(mint, maxt),
-        List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+"))))) {
+    for (Series s : SeriesSets.toList(set)) {
       TreeMap<Long, Double> m = new TreeMap<>();
       SampleIterator it = s.iterator();
       long prev = Long.MIN_VALUE;

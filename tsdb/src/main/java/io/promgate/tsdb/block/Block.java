@@ -16,14 +16,24 @@ import java.util.List;
 
 /**
  * One persisted block, opened read-only: its meta, its index and its chunk segments, all memory-mapped.
- * Immutable and safe for concurrent readers. Deleting the directory while queries run is safe on Linux:
- * the mappings keep the data until they are garbage collected.
+ * Immutable and safe for concurrent readers.
+ *
+ * <p>Readers hold the block with {@link #acquire()}/{@link #release()} for as long as their querier is
+ * open, and compaction or retention only {@link #retire() retires} a block after publishing the block list
+ * without it; its directory is deleted once the last reader has released it ({@link #unused()}). This is
+ * Prometheus' {@code Block.pendingReaders}: the mappings alone would keep the bytes alive on Linux, but a
+ * directory must not vanish under a reader that lists or opens files, and other systems refuse to delete
+ * mapped files at all. A reader that finds a block retired re-reads the block list, which by then holds
+ * the replacement.
  */
 public final class Block implements Queryable {
   private final Path dir;
   private final BlockMeta meta;
   private final IndexReader index;
   private final ChunkSource chunks;
+  /** Readers holding the block; {@link #RETIRED} is added once, so a negative count means retired. */
+  private final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
+  private static final int RETIRED = Integer.MIN_VALUE / 2;
 
   private Block(Path dir, BlockMeta meta, IndexReader index, ChunkSource chunks) {
     this.dir = dir;
@@ -45,6 +55,44 @@ public final class Block implements Queryable {
 
   public BlockMeta meta() {
     return meta;
+  }
+
+  /** Takes a reader's hold on the block; false if it is retired (re-read the block list then). */
+  public boolean acquire() {
+    while (true) {
+      int n = readers.get();
+      if (n < 0) {
+        return false;
+      }
+      if (readers.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  public void release() {
+    readers.decrementAndGet();
+  }
+
+  /** No new reader can acquire the block from now on; idempotent. */
+  public void retire() {
+    while (true) {
+      int n = readers.get();
+      if (n < 0 || readers.compareAndSet(n, n + RETIRED)) {
+        return;
+      }
+    }
+  }
+
+  /** Retired and released by every reader: its files may be deleted. */
+  public boolean unused() {
+    return readers.get() == RETIRED;
+  }
+
+  /** Readers holding the block now (for tests and logs). */
+  public int readers() {
+    int n = readers.get();
+    return n < 0 ? n - RETIRED : n;
   }
 
   public Path dir() {

@@ -23,9 +23,12 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  * {@code <ulid>/index}, then {@code <ulid>/meta.json} last, so a reader that sees meta.json sees a whole
  * block), and remembers what it uploaded in {@code <tenant>/thanos.shipper.json} as Thanos' shipper does.
  *
- * <p>Like Thanos receive, only level-1 blocks are uploaded: compaction in the bucket is the Thanos
- * compactor's job, and uploading our locally compacted blocks too would put overlapping blocks there.
- * The tenant is identified by the {@code tenant_id} external label in meta.json, as in Thanos.
+ * <p>Like Thanos receive, level-1 blocks are uploaded: compaction in the bucket is the Thanos compactor's
+ * job, and uploading our locally compacted blocks too would put overlapping blocks there. The exception
+ * is a compacted block none of whose sources was uploaded (written before shipping was configured): it is
+ * uploaded whole, as Thanos' {@code --shipper.upload-compacted} does, or it could never leave the disk.
+ * The tenant is identified by the {@code tenant_id} external label in meta.json, as in Thanos. Keys are
+ * under an optional prefix ({@code <prefix>/<ulid>/...}), as Thanos' bucket config {@code prefix}.
  */
 public final class BlockShipper {
   private static final Logger LOG = LoggerFactory.getLogger(BlockShipper.class);
@@ -34,22 +37,40 @@ public final class BlockShipper {
 
   private final S3Client s3;
   private final String bucket;
+  private final String prefix;
 
   public BlockShipper(S3Client s3, String bucket) {
-    this.s3 = s3;
-    this.bucket = bucket;
+    this(s3, bucket, "");
   }
 
-  /** Uploads level-1 blocks not uploaded yet; returns how many. Stops at the first failure (retried later). */
+  public BlockShipper(S3Client s3, String bucket, String prefix) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.prefix = keyPrefix(prefix);
+  }
+
+  /** {@code ""} or {@code "a/b/"}: what goes before {@code <ulid>/} in every key. */
+  static String keyPrefix(String prefix) {
+    String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+    return p.isEmpty() ? "" : p + "/";
+  }
+
+  /** Uploads blocks not uploaded yet; returns how many. Stops at the first failure (retried later). */
   public synchronized int ship(Path tenantDir, List<Block> blocks) throws IOException {
     TreeSet<String> uploaded = uploaded(tenantDir);
     int n = 0;
     for (Block b : blocks) {
-      if (b.meta().level() != 1 || uploaded.contains(b.meta().ulid())) {
+      if (uploaded.contains(b.meta().ulid())) {
         continue;
+      }
+      if (b.meta().level() != 1 && b.meta().sources().stream().anyMatch(uploaded::contains)) {
+        continue; // its sources are in the bucket already
       }
       upload(b);
       uploaded.add(b.meta().ulid());
+      // A compacted block's sources are in the bucket through it; recorded so later compactions of it
+      // count as uploaded too.
+      uploaded.addAll(b.meta().sources());
       writeState(tenantDir, uploaded);
       n++;
       LOG.info("uploaded block {} to bucket {}", b.meta().ulid(), bucket);
@@ -84,7 +105,7 @@ public final class BlockShipper {
   }
 
   private void put(String key, Path file) {
-    s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).build(), RequestBody.fromFile(file));
+    s3.putObject(PutObjectRequest.builder().bucket(bucket).key(prefix + key).build(), RequestBody.fromFile(file));
   }
 
   private static void writeState(Path tenantDir, TreeSet<String> uploaded) throws IOException {

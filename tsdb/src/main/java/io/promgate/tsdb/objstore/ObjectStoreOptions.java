@@ -22,9 +22,15 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * @param secretKey {@code secret-key}
  * @param pathStyle {@code path-style}: {@code endpoint/bucket/key} URLs instead of virtual-host style
  *     (needed by MinIO, Ceph and s3proxy without wildcard DNS)
+ * @param prefix {@code prefix}: keys are {@code <prefix>/<ulid>/...}; empty for the bucket's root
  */
 public record ObjectStoreOptions(String bucket, String endpoint, String region, String accessKey, String secretKey,
-    boolean pathStyle) {
+    boolean pathStyle, String prefix) {
+  public ObjectStoreOptions(String bucket, String endpoint, String region, String accessKey, String secretKey,
+      boolean pathStyle) {
+    this(bucket, endpoint, region, accessKey, secretKey, pathStyle, "");
+  }
+
   public ObjectStoreOptions {
     if (bucket == null || bucket.isBlank()) {
       throw new IllegalArgumentException("storage.object-store.bucket is required");
@@ -33,6 +39,7 @@ public record ObjectStoreOptions(String bucket, String endpoint, String region, 
     region = region == null || region.isBlank() ? "us-east-1" : region;
     accessKey = accessKey == null ? "" : accessKey;
     secretKey = secretKey == null ? "" : secretKey;
+    prefix = prefix == null ? "" : prefix;
     if (!endpoint.isEmpty()) {
       URI u = URI.create(endpoint);
       if (u.getScheme() == null || u.getHost() == null) {
@@ -61,6 +68,14 @@ public record ObjectStoreOptions(String bucket, String endpoint, String region, 
     b.credentialsProvider(accessKey.isEmpty() ? DefaultCredentialsProvider.builder().build()
         : StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
     return b.build();
+  }
+
+  /** Never shows the secret key: options end up in logs and error messages. */
+  @Override
+  public String toString() {
+    return "ObjectStoreOptions[bucket=" + bucket + ", endpoint=" + endpoint + ", region=" + region + ", accessKey="
+        + accessKey + ", secretKey=" + (secretKey.isEmpty() ? "" : "<secret>") + ", pathStyle=" + pathStyle
+        + ", prefix=" + prefix + "]";
   }
 
   public Optional<URI> endpointUri() {

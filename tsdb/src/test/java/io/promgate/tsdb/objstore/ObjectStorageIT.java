@@ -95,6 +95,93 @@ class ObjectStorageIT {
     }
   }
 
+  /**
+   * Local retention hands blocks over to the bucket: while the bucket is missing nothing expired is deleted
+   * (not uploaded), once it exists the expired blocks are uploaded, listed, then deleted locally (only after
+   * a querier holding them closes), and every sample stays readable through the store, after a restart
+   * with an empty index cache too; keys live under the configured prefix.
+   */
+  @Test
+  void retentionDeletesLocalBlocksOnlyOnceTheBucketServesThem() throws Exception {
+    try (S3ProxyServer server = S3ProxyServer.start(dir)) {
+      ObjectStoreOptions o = new ObjectStoreOptions("later", server.endpoint, "", S3ProxyServer.ACCESS,
+          S3ProxyServer.SECRET, true, "/tenants/blocks/");
+      long[] now = {T0 + 10 * H};
+      Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return Instant.ofEpochMilli(now[0]);
+        }
+      };
+      Path root = dir.resolve("store");
+      StorageOptions so = StorageOptions.DEFAULT.withHeadWindow(Duration.ofHours(1));
+      BlockOptions bo = BlockOptions.DEFAULT.withRetention(Duration.ofHours(3));
+      Map<String, TreeMap<Long, Double>> expected = new TreeMap<>();
+      try (Storage s = Storage.open(root, so, bo, clock)) {
+        s.useObjectStore(ObjectStore.open(o, dir.resolve("cache")));
+        new BlockTestData(10, 3).write(s, "a", T0, T0 + 10 * H, expected);
+        s.runMaintenance(); // cuts 0-2 .. 6-8; 0-2, 2-4, 4-6 expired but the bucket does not exist
+        assertThat(s.blocks("a")).hasSize(4);
+        assertThat(BlockShipper.uploaded(root.resolve("a"))).isEmpty();
+
+        try (S3Client s3 = o.newClient()) {
+          s3.createBucket(b -> b.bucket(o.bucket()));
+        }
+        List<io.promgate.tsdb.block.Block> local = s.blocks("a");
+        io.promgate.model.Querier held = s.queryable("a").querier(T0, T0 + H);
+        held.labelNames(List.of()); // holds block 0-2
+        s.runMaintenance();
+        assertThat(s.blocks("a")).extracting(b -> (b.meta().minTime() - T0) / H).containsExactly(6L);
+        assertThat(s.bucketBlocks("a")).hasSize(4);
+        assertThat(Files.exists(local.get(0).dir())).as("held by a querier").isTrue();
+        assertThat(Files.exists(local.get(1).dir())).isFalse();
+        held.close();
+        s.runMaintenance();
+        assertThat(Files.exists(local.get(0).dir())).isFalse();
+        assertThat(BlockTestData.readAll(s.queryable("a"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
+      }
+      try (S3Client s3 = o.newClient()) {
+        assertThat(s3.listObjectsV2Paginator(b -> b.bucket(o.bucket())).contents())
+            .allMatch(obj -> obj.key().startsWith("tenants/blocks/")).hasSize(4 * 3);
+      }
+      BlockWriter.deleteRecursively(dir.resolve("cache"));
+      try (Storage s = Storage.open(root, so, bo, clock)) {
+        s.useObjectStore(ObjectStore.open(o, dir.resolve("cache")));
+        s.syncBucket();
+        assertThat(BlockTestData.readAll(s.queryable("a"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
+        assertThat(BlockTestData.readAll(s.queryable("a"), T0, T0 + 6 * H - 1))
+            .allSatisfy((k, v) -> assertThat(v).hasSize(6 * 240));
+      }
+      BlockWriter.deleteRecursively(root); // a new disk: the bucket alone still answers for the old data
+      try (Storage s = Storage.open(root, so, bo, clock)) {
+        s.useObjectStore(ObjectStore.open(o, dir.resolve("cache")));
+        s.syncBucket();
+        assertThat(s.tenants()).containsExactly("a");
+        Map<String, TreeMap<Long, Double>> old = BlockTestData.readAll(s.queryable("a"), Long.MIN_VALUE,
+            Long.MAX_VALUE);
+        assertThat(old.values().stream().mapToInt(Map::size).sum()).isEqualTo(10 * 8 * 240);
+        assertThat(s.selectChunks("a", T0, T0 + 8 * H, List.of(io.promgate.model.LabelMatcher.of(
+            io.promgate.model.LabelMatcher.Type.RE, "__name__", ".+")))).hasSize(10);
+      }
+    }
+  }
+
+  @Test
+  void optionsNeverShowTheSecretKey() {
+    assertThat(new ObjectStoreOptions("b", "", "", "AKID", "very-secret", true).toString())
+        .doesNotContain("very-secret").contains("AKID");
+  }
+
   @Test
   void optionsAreValidatedEagerly() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ObjectStoreOptions("", "", "", "", "", true))
