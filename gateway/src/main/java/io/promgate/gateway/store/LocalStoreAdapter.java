@@ -6,6 +6,7 @@ import io.promgate.storeapi.TenantQueryables;
 import io.promgate.tsdb.MetricMetadata;
 import io.promgate.tsdb.Storage;
 import io.promgate.tsdb.block.Block;
+import io.promgate.tsdb.block.BlockMeta;
 import io.promgate.tsdb.head.Head;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,7 @@ import java.util.Set;
 /**
  * The tsdb {@link Storage} seen by its two readers: the HTTP read path ({@link LocalStore}, through
  * federation's {@code local} backend) and the gRPC StoreAPI server ({@link TenantQueryables}). Time bounds
- * cover the persisted blocks as well as the head, so Thanos' Info-based pruning never hides old data.
+ * cover the head, the persisted blocks and the bucket's blocks, so Thanos' Info-based pruning never hides old data.
  */
 final class LocalStoreAdapter implements LocalStore, TenantQueryables {
   private final Storage storage;
@@ -47,6 +48,9 @@ final class LocalStoreAdapter implements LocalStore, TenantQueryables {
     for (Block b : blocks) {
       min = Math.min(min, b.meta().minTime());
     }
+    for (BlockMeta m : storage.bucketBlocks(tenant)) {
+      min = Math.min(min, m.minTime());
+    }
     return min;
   }
 
@@ -56,6 +60,9 @@ final class LocalStoreAdapter implements LocalStore, TenantQueryables {
     for (Block b : storage.blocks(tenant)) {
       // Block maxTime is exclusive in Prometheus' format; the newest sample is at most maxTime - 1.
       max = Math.max(max, b.meta().maxTime() - 1);
+    }
+    for (BlockMeta m : storage.bucketBlocks(tenant)) {
+      max = Math.max(max, m.maxTime() - 1);
     }
     return max;
   }

@@ -14,6 +14,10 @@ import io.promgate.storeapi.StoreApiServerConfig;
 import io.promgate.tsdb.BlockOptions;
 import io.promgate.tsdb.Storage;
 import io.promgate.tsdb.StorageOptions;
+import io.promgate.tsdb.objstore.ObjectStore;
+import io.promgate.tsdb.objstore.ObjectStoreOptions;
+import io.promgate.routing.config.ObjectStoreConfig;
+import java.io.IOException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -28,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>opens the tsdb {@link Storage} on a worker (WAL replay may take seconds; never on the event loop)
- *       and starts its block maintenance;
+ *       and starts its block maintenance; with {@code storage.object-store} it uploads blocks and serves
+ *       the bucket's blocks as part of the store;
  *   <li>serves remote write on {@code /api/v1/write}, {@code /api/v1/receive} and {@code /api/v1/push}
  *       (also under {@code /tenant/<id>/} and {@code /prometheus/}, which the edge strips), and remote read
  *       on {@code /api/v1/read};
@@ -41,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StorePlugin implements GatewayPlugin {
   private static final Logger LOG = LoggerFactory.getLogger(StorePlugin.class);
+  /** Index cache of bucket blocks: not a valid tenant id ({@code @}), so never mistaken for a tenant. */
+  static final String BUCKET_CACHE = "@bucket-cache";
   static final List<String> WRITE_PATHS = List.of("/api/v1/write", "/api/v1/receive", "/api/v1/push");
 
   private final Clock clock;
@@ -66,10 +73,19 @@ public final class StorePlugin implements GatewayPlugin {
     PromgateConfig.Storage st = c.storage().get();
     Vertx vertx = ctx.vertx();
     StorageOptions options = StorageOptions.DEFAULT.withHeadWindow(st.headWindow());
-    BlockOptions blocks = BlockOptions.DEFAULT.withRetention(st.retention());
+    BlockOptions blocks = BlockOptions.DEFAULT.withRetention(st.retention()).withBlockDuration(st.blockDuration())
+        .withRetentionBytes(st.retentionSize());
     return vertx.executeBlocking(() -> {
       long t0 = System.nanoTime();
       Storage s = Storage.open(st.path(), options, blocks, clock);
+      if (st.objectStore().isPresent()) {
+        try {
+          useObjectStore(s, st);
+        } catch (IOException | RuntimeException e) {
+          s.close();
+          throw e;
+        }
+      }
       s.startMaintenance(Duration.ofMillis(Long.getLong("promgate.storage.maintenanceMillis", 60_000)));
       LOG.info("bundled store {} opened in {} ms: tenants {}", st.path().toAbsolutePath(),
           (System.nanoTime() - t0) / 1_000_000, s.tenants());
@@ -128,6 +144,25 @@ public final class StorePlugin implements GatewayPlugin {
       }
       return Future.failedFuture(err);
     });
+  }
+
+  /**
+   * {@code storage.object-store}: uploads and bucket reads from now on. The bucket is listed once now so old
+   * data is served at once; an unreachable bucket is logged, not fatal (the store works without it and
+   * every maintenance pass tries again, as Thanos' shipper does).
+   */
+  private static void useObjectStore(Storage s, PromgateConfig.Storage st) throws IOException {
+    ObjectStoreConfig c = st.objectStore().orElseThrow();
+    ObjectStoreOptions o = new ObjectStoreOptions(c.bucket(), c.endpoint().map(Object::toString).orElse(""),
+        c.region(), c.accessKey().orElse(""), c.secretKey().orElse(""), c.pathStyle(), c.prefix());
+    s.useObjectStore(ObjectStore.open(o, st.path().resolve(BUCKET_CACHE)));
+    LOG.info("object store: bucket {}{} at {}, {} credentials", c.bucket(), c.prefix().isEmpty() ? "" : "/" + c.prefix(),
+        c.endpoint().map(Object::toString).orElse("AWS S3"), c.accessKey().isPresent() ? "static" : "default chain");
+    try {
+      s.syncBucket();
+    } catch (RuntimeException e) {
+      LOG.warn("object store: cannot list bucket {} (retried every maintenance pass): {}", c.bucket(), e.toString());
+    }
   }
 
   /** The open store (null before start or when storage is not configured). */

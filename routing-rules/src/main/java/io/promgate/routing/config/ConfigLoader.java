@@ -95,11 +95,7 @@ public final class ConfigLoader {
     Optional<PromgateConfig.Storage> storage = Optional.empty();
     ConfigNode st = root.child("storage");
     if (st.requireObject()) {
-      st.onlyKeys(Set.of("path", "retention", "head-window"));
-      storage = Optional.of(new PromgateConfig.Storage(
-          st.value("path", Path::of).orElse(Path.of("data")),
-          st.duration("retention").orElse(Duration.ofDays(15)),
-          st.duration("head-window").orElse(Duration.ofHours(4))));
+      storage = Optional.of(StorageConfigReader.read(st));
     }
 
     ConfigNode tn = root.child("tenancy");

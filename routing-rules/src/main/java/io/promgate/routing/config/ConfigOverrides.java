@@ -41,7 +41,7 @@ public record ConfigOverrides(Optional<String> listen, Optional<String> grpcList
     var storage = c.storage();
     if (storagePath.isPresent()) {
       Path p = Path.of(storagePath.get());
-      storage = Optional.of(storage.map(s -> new PromgateConfig.Storage(p, s.retention(), s.headWindow()))
+      storage = Optional.of(storage.map(s -> s.withPath(p))
           .orElse(new PromgateConfig.Storage(p, Duration.ofDays(15), Duration.ofHours(4))));
     }
     Map<String, BackendConfig> backends = c.backends();

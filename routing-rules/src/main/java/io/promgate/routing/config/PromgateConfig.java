@@ -43,7 +43,25 @@ public record PromgateConfig(
     }
   }
 
-  public record Storage(Path path, Duration retention, Duration headWindow) {}
+  /**
+   * @param retention {@code storage.retention}: local blocks older than this are deleted (zero keeps them);
+   *     with an object store only once they are uploaded, and the bucket keeps serving them
+   * @param blockDuration {@code storage.block-duration}: the range of blocks cut from the head
+   * @param retentionSize {@code storage.retention-size} in bytes per tenant (blocks + WAL); 0 for none
+   * @param objectStore {@code storage.object-store}: upload blocks, and serve old blocks from the bucket
+   */
+  public record Storage(Path path, Duration retention, Duration headWindow, Duration blockDuration,
+      long retentionSize, Optional<ObjectStoreConfig> objectStore) {
+    public static final Duration DEFAULT_BLOCK_DURATION = Duration.ofHours(2);
+
+    public Storage(Path path, Duration retention, Duration headWindow) {
+      this(path, retention, headWindow, DEFAULT_BLOCK_DURATION, 0, Optional.empty());
+    }
+
+    public Storage withPath(Path p) {
+      return new Storage(p, retention, headWindow, blockDuration, retentionSize, objectStore);
+    }
+  }
 
   /**
    * @param defaultTenant the tenant of requests that name none; empty means such requests get 401
