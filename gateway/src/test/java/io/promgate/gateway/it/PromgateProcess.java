@@ -38,10 +38,17 @@ public final class PromgateProcess implements AutoCloseable {
 
   /** Starts {@code promgate run} with {@code args} plus free {@code --listen}/{@code --grpc-listen} ports. */
   public static PromgateProcess start(Path workDir, List<String> args) throws Exception {
+    return start(workDir, List.of(), args);
+  }
+
+  /** As {@link #start(Path, List)}, with JVM options (e.g. {@code -Dpromgate.storage.maintenanceMillis=200}). */
+  public static PromgateProcess start(Path workDir, List<String> jvmArgs, List<String> args) throws Exception {
     int http = RealPrometheus.freePort();
     int grpc = RealPrometheus.freePort();
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-jar", jar().toString(), "run", "--listen", "127.0.0.1:" + http,
+        "-Xmx512m"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-jar", jar().toString(), "run", "--listen", "127.0.0.1:" + http,
         "--grpc-listen", "127.0.0.1:" + grpc));
     cmd.addAll(args);
     Path log = Files.createTempFile(workDir, "promgate", ".log");
