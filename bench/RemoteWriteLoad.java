@@ -12,7 +12,7 @@ import org.xerial.snappy.Snappy;
 
 /**
  * Remote-write load generator for bench/ingest-vs-prometheus.sh (run with the source launcher:
- * {@code java -cp snappy-java.jar RemoteWriteLoad.java URL SERIES SAMPLES SENDERS BATCH}).
+ * {@code java -cp snappy-java.jar RemoteWriteLoad.java URL SERIES SAMPLES SENDERS BATCH [BASE_MS]}).
  *
  * <p>Pre-encodes every request first (snappy + hand-encoded prometheus.WriteRequest, so it depends on
  * nothing of promgate), then sends them with SENDERS threads. A request carries BATCH series with one
@@ -28,7 +28,9 @@ public class RemoteWriteLoad {
     int samples = Integer.parseInt(args[2]);
     int senders = Integer.parseInt(args[3]);
     int batch = Integer.parseInt(args[4]);
-    long base = (System.currentTimeMillis() - samples * 15_000L - 60_000) / 1000 * 1000;
+    // Optional BASE_MS: the first sample's timestamp (the bytes-per-sample phase aligns data to a block).
+    long base = args.length > 5 ? Long.parseLong(args[5])
+        : (System.currentTimeMillis() - samples * 15_000L - 60_000) / 1000 * 1000;
 
     String[][] labels = new String[series][];
     for (int i = 0; i < series; i++) {

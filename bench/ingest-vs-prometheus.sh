@@ -6,10 +6,15 @@
 # Prints samples/s and resident memory per active series for each, then as the very last line
 # `ratio: X` = promgate samples/s / Prometheus samples/s.
 #
+# Then bytes per sample on disk (issue 9): fresh instances of both receive BPS_SERIES series x 2h of 15 s
+# samples aligned to a 2h block range; Prometheus writes its head as a block (admin snapshot API), promgate
+# cuts it (block-duration 2h, head-window 2h, one later sample pushes the head past the range). Prints
+# `<who>_bytes_per_sample` = (index + chunk segment bytes) / samples of that block.
+#
 # Before the lead wires the write endpoint into `promgate run`, point PROMGATE_URL at any server running
 # io.promgate.gateway.write.RemoteWriteHandler.
 #
-# Env: SERIES (100000), SAMPLES (10), SENDERS (4), BATCH (2000), PROMGATE_JAVA_OPTS,
+# Env: SERIES (100000), SAMPLES (10), SENDERS (4), BATCH (2000), BPS_SERIES (10000; 0 skips), PROMGATE_JAVA_OPTS,
 #      PROMGATE_URL (use an already running promgate's write URL instead of starting one; no RSS then).
 set -euo pipefail
 
@@ -18,6 +23,7 @@ SERIES="${SERIES:-100000}"
 SAMPLES="${SAMPLES:-10}"
 SENDERS="${SENDERS:-4}"
 BATCH="${BATCH:-2000}"
+BPS_SERIES="${BPS_SERIES:-10000}"
 
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -29,8 +35,16 @@ SNAPPY_JAR="$HOME/.m2/repository/org/xerial/snappy/snappy-java/$SNAPPY_VERSION/s
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
-load() { # url -> prints the generator's figures
-  java -Xmx3g -cp "$SNAPPY_JAR" "$ROOT/bench/RemoteWriteLoad.java" "$1" "$SERIES" "$SAMPLES" "$SENDERS" "$BATCH"
+load() { # url [series samples base_ms] -> prints the generator's figures
+  java -Xmx3g -cp "$SNAPPY_JAR" "$ROOT/bench/RemoteWriteLoad.java" "$1" "${2:-$SERIES}" "${3:-$SAMPLES}" "$SENDERS" "$BATCH" ${4:-}
+}
+
+block_bytes_per_sample() { # block dir -> "B/sample (index I, chunks C, N samples)"
+  local idx chunks n
+  idx=$(stat -c %s "$1/index")
+  chunks=$(cat "$1"/chunks/* | wc -c)
+  n=$(sed -n 's/.*"numSamples": *\([0-9]*\).*/\1/p' "$1/meta.json" | head -1)
+  awk -v i="$idx" -v c="$chunks" -v n="$n" 'BEGIN { printf "%.3f (index %d B, chunks %d B, %d samples)\n", (i + c) / n, i, c, n }'
 }
 
 figure() { sed -n "s/^$1: //p" <<<"$2"; }
@@ -84,4 +98,45 @@ for who in prometheus promgate; do
   echo "${who}_seconds: $(figure seconds "$out")"
   echo "${who}_rss_bytes_per_active_series: $(( (r1 - r0) * 1024 / SERIES )) (RSS $((r0 / 1024)) MiB idle, $((r1 / 1024)) MiB after)"
 done
+if (( BPS_SERIES > 0 )); then
+  [[ -n "${PG_PID:-}" ]] && { kill "$PG_PID"; wait "$PG_PID" 2>/dev/null || true; }
+  H=3600000
+  BPS_BASE=$(( ( $(date +%s%3N) - 8 * H ) / (2 * H) * (2 * H) ))
+  # Prometheus: its head holds exactly the 2h range; the snapshot writes it as one block.
+  PROM_PORT=$(free_port)
+  prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prom-bps" --web.enable-remote-write-receiver \
+    --web.enable-admin-api --web.listen-address="127.0.0.1:$PROM_PORT" --log.level=warn >"$WORK/prometheus-bps.log" 2>&1 &
+  PROM_PID=$!
+  PIDS+=("$PROM_PID")
+  wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30
+  load "http://127.0.0.1:$PROM_PORT/api/v1/write" "$BPS_SERIES" 480 "$BPS_BASE" >/dev/null
+  SNAP=$(curl -fsS -XPOST "http://127.0.0.1:$PROM_PORT/api/v1/admin/tsdb/snapshot" | sed -n 's/.*"name":"\([^"]*\)".*/\1/p')
+  PROM_BLOCK=$(ls -d "$WORK/prom-bps/snapshots/$SNAP"/*/ | head -1)
+  kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null || true
+  # promgate: the same samples (head window 2h: senders drift apart), then one sample 2h15s after the
+  # range so the 2h block is complete.
+  if [[ -z "${PROMGATE_URL:-}" ]]; then
+    printf 'storage: { path: %s, head-window: 2h, block-duration: 2h }\n' "$WORK/pg-bps" > "$WORK/promgate-bps.yaml"
+    GW_PORT=$(free_port)
+    # shellcheck disable=SC2086
+    java ${PROMGATE_JAVA_OPTS:--Xmx2g} -Dpromgate.storage.maintenanceMillis=500 -jar "$JAR" run \
+      --config "$WORK/promgate-bps.yaml" --listen "127.0.0.1:$GW_PORT" --grpc-listen "127.0.0.1:$(free_port)" \
+      >"$WORK/promgate-bps.log" 2>&1 &
+    PG_PID=$!
+    PIDS+=("$PG_PID")
+    wait_http "http://127.0.0.1:$GW_PORT/-/ready" 60
+    load "http://127.0.0.1:$GW_PORT/api/v1/write" "$BPS_SERIES" 480 "$BPS_BASE" >/dev/null
+    load "http://127.0.0.1:$GW_PORT/api/v1/write" 1 1 $(( BPS_BASE + 4 * H + 15000 )) >/dev/null
+    PG_BLOCK=""
+    for ((i = 0; i < 600; i++)); do
+      PG_BLOCK=$(ls -d "$WORK"/pg-bps/anonymous/??????????????????????????/ 2>/dev/null | head -1 || true)
+      [[ -n "$PG_BLOCK" && -f "$PG_BLOCK/meta.json" ]] && break
+      sleep 0.1
+    done
+    [[ -n "$PG_BLOCK" ]] || { echo "ingest-vs-prometheus.sh: promgate cut no block" >&2; exit 1; }
+    kill "$PG_PID"; wait "$PG_PID" 2>/dev/null || true
+    echo "prometheus_bytes_per_sample: $(block_bytes_per_sample "$PROM_BLOCK")"
+    echo "promgate_bytes_per_sample: $(block_bytes_per_sample "$PG_BLOCK")"
+  fi
+fi
 awk -v a="$(figure samples_per_second "$PG_OUT")" -v b="$(figure samples_per_second "$PROM_OUT")" 'BEGIN { printf "ratio: %.2f\n", a / b }'
