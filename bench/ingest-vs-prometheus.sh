@@ -39,6 +39,12 @@ load() { # url [series samples base_ms] -> prints the generator's figures
   java -Xmx3g -cp "$SNAPPY_JAR" "$ROOT/bench/RemoteWriteLoad.java" "$1" "${2:-$SERIES}" "${3:-$SAMPLES}" "$SENDERS" "$BATCH" ${4:-}
 }
 
+load_ok() { # like load, but only checks that every request was stored
+  local out
+  out=$(load "$@")
+  [[ "$(figure errors "$out")" == 0 ]] || { echo "ingest-vs-prometheus.sh: $1 rejected requests" >&2; exit 1; }
+}
+
 block_bytes_per_sample() { # block dir -> "B/sample (index I, chunks C, N samples)"
   local idx chunks n
   idx=$(stat -c %s "$1/index")
@@ -109,7 +115,7 @@ if (( BPS_SERIES > 0 )); then
   PROM_PID=$!
   PIDS+=("$PROM_PID")
   wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30
-  load "http://127.0.0.1:$PROM_PORT/api/v1/write" "$BPS_SERIES" 480 "$BPS_BASE" >/dev/null
+  load_ok "http://127.0.0.1:$PROM_PORT/api/v1/write" "$BPS_SERIES" 480 "$BPS_BASE"
   SNAP=$(curl -fsS -XPOST "http://127.0.0.1:$PROM_PORT/api/v1/admin/tsdb/snapshot" | sed -n 's/.*"name":"\([^"]*\)".*/\1/p')
   PROM_BLOCK=$(ls -d "$WORK/prom-bps/snapshots/$SNAP"/*/ | head -1)
   kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null || true
@@ -125,8 +131,8 @@ if (( BPS_SERIES > 0 )); then
     PG_PID=$!
     PIDS+=("$PG_PID")
     wait_http "http://127.0.0.1:$GW_PORT/-/ready" 60
-    load "http://127.0.0.1:$GW_PORT/api/v1/write" "$BPS_SERIES" 480 "$BPS_BASE" >/dev/null
-    load "http://127.0.0.1:$GW_PORT/api/v1/write" 1 1 $(( BPS_BASE + 4 * H + 15000 )) >/dev/null
+    load_ok "http://127.0.0.1:$GW_PORT/api/v1/write" "$BPS_SERIES" 480 "$BPS_BASE"
+    load_ok "http://127.0.0.1:$GW_PORT/api/v1/write" 1 1 $(( BPS_BASE + 4 * H + 15000 ))
     PG_BLOCK=""
     for ((i = 0; i < 600; i++)); do
       PG_BLOCK=$(ls -d "$WORK"/pg-bps/anonymous/??????????????????????????/ 2>/dev/null | head -1 || true)
