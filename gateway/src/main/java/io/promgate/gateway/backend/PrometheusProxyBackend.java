@@ -164,9 +164,10 @@ public final class PrometheusProxyBackend implements QueryBackend {
     long start = System.nanoTime();
     Buffer sendBody = body;
     long[] deadline = {-1};
+    boolean[] expired = {false};
     return client().request(o)
         .compose(req -> {
-          deadline[0] = deadline(req);
+          deadline[0] = deadline(req, expired);
           return sendBody == null ? req.send() : req.send(sendBody);
         })
         .<ApiResponse>compose(resp -> {
@@ -180,6 +181,11 @@ public final class PrometheusProxyBackend implements QueryBackend {
         })
         .recover(t -> {
           vertx.cancelTimer(deadline[0]);
+          if (expired[0]) {
+            metrics.upstreamError(config.name(), "timeout");
+            return Future.failedFuture(new ApiException(ErrorType.TIMEOUT, "upstream " + config.name() + " ("
+                + config.url() + ") timed out after " + config.timeout().toMillis() + "ms"));
+          }
           return Future.failedFuture(t instanceof ApiException a ? a : classify(t, System.nanoTime() - start));
         });
   }
@@ -189,9 +195,10 @@ public final class PrometheusProxyBackend implements QueryBackend {
    * connection is reset (and with it the client's, if the body was being relayed). The idle timeout alone
    * let an upstream that sends a byte now and then hold a client forever (found by FaultInjectionIT).
    */
-  private long deadline(HttpClientRequest req) {
+  private long deadline(HttpClientRequest req, boolean[] expired) {
     long ms = config.timeout().toMillis();
     return vertx.setTimer(Math.max(1, ms), id -> {
+      expired[0] = true;
       req.reset(0, new TimeoutException("no complete answer within " + ms + "ms"));
       req.connection().close(); // a reset alone does not end an HTTP/1.1 exchange whose response has begun
     });
