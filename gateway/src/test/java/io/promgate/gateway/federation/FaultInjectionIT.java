@@ -233,6 +233,18 @@ class FaultInjectionIT {
 
   @Test
   @Order(3)
+  void aSlowButTimelyBackendCostsNothing() throws Exception {
+    faulty.mode(FaultyBackend.Mode.SLOW);
+    for (PromgateHarness g : gateways.values()) {
+      Answer a = ask(g, federatedCalls().get(0), "mixed").join();
+      assertThat(a.status()).as("%s", a).isEqualTo(200);
+      assertThat(a.json().path("warnings").isMissingNode()).as("%s", a).isTrue();
+      assertThat(a.took()).as("%s", a).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+  }
+
+  @Test
+  @Order(4)
   void manyFaultyQueriesLeakNoThreadsSocketsOrConnections() throws Exception {
     // Warm-up: event loops, worker threads and client pools are created lazily; the baseline comes after.
     faultyRounds(1);

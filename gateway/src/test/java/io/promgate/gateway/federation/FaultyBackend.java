@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its own Vert.x instance so that it shares no threads with the gateway under test.
  */
 final class FaultyBackend implements AutoCloseable {
-  enum Mode { HANG, TRICKLE, CLOSE_MID_BODY, GARBAGE, TRUNCATED_SNAPPY, ERROR_500, HEALTHY }
+  enum Mode { HANG, TRICKLE, CLOSE_MID_BODY, GARBAGE, TRUNCATED_SNAPPY, ERROR_500, HEALTHY, SLOW }
 
   static final java.util.List<Mode> FAULTS = java.util.List.of(Mode.HANG, Mode.TRICKLE, Mode.CLOSE_MID_BODY,
       Mode.GARBAGE, Mode.TRUNCATED_SNAPPY, Mode.ERROR_500);
@@ -88,7 +88,12 @@ final class FaultyBackend implements AutoCloseable {
   }
 
   private void answer(NetSocket s, boolean remoteRead) {
+    answer(s, remoteRead, mode);
+  }
+
+  private void answer(NetSocket s, boolean remoteRead, Mode mode) {
     switch (mode) {
+      case SLOW -> vertx.setTimer(300, t -> answer(s, remoteRead, Mode.HEALTHY)); // slow, but within any timeout
       case HANG -> { }
       case TRICKLE -> {
         s.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
@@ -136,7 +141,7 @@ final class FaultyBackend implements AutoCloseable {
         try {
           body = remoteRead ? Buffer.buffer(org.xerial.snappy.Snappy.compress(io.promgate.storeapi.prompb.ReadResponse
               .newBuilder().addResults(io.promgate.storeapi.prompb.QueryResult.getDefaultInstance()).build()
-              .toByteArray())) : Buffer.buffer("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}");
+              .toByteArray())) : Buffer.buffer("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}");
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
