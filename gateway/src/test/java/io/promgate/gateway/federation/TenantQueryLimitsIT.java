@@ -130,6 +130,14 @@ class TenantQueryLimitsIT {
     String big = "query=" + "x".repeat(3000);
     refused(PromgateHarness.postForm(gw.url() + "/api/v1/query", big, "X-Scope-OrgID", "small"), 413, "bad_data",
         "max-request-body 2048 bytes");
+    // Chunked, without Content-Length: refused while it streams.
+    HttpResponse<byte[]> chunked = PromgateHarness.HTTP.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gw.url() + "/api/v1/query")).header("X-Scope-OrgID", "small")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    refused(chunked, 413, "bad_data", "max-request-body 2048 bytes");
     assertThat(PromgateHarness.postForm(gw.url() + "/api/v1/query", "query=" + FederationIT.enc("sum(http_requests_total)")
         + "&" + "x=" + "y".repeat(3000), "X-Scope-OrgID", "big").statusCode()).isEqualTo(200);
   }
