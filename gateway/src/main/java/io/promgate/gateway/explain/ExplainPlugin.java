@@ -39,6 +39,7 @@ public final class ExplainPlugin implements GatewayPlugin {
   private volatile Explainer explainer;
   private volatile io.promgate.tenant.CredentialAccessPolicy credentials;
   private volatile List<String> routeTenants = List.of();
+  private volatile io.promgate.routing.config.SecurityConfig.Limits limits = io.promgate.routing.config.SecurityConfig.Limits.NONE;
 
   public ExplainPlugin() {
     this(Clock.systemUTC());
@@ -66,6 +67,7 @@ public final class ExplainPlugin implements GatewayPlugin {
             }));
       }
     }
+    limits = c.tenancy().limits();
     if (!c.tenancy().credentials().isEmpty()) {
       credentials = io.promgate.gateway.security.AccessPolicies.credentials(c.tenancy());
       routeTenants = c.routes().stream().flatMap(r -> r.tenants().stream())
@@ -75,7 +77,7 @@ public final class ExplainPlugin implements GatewayPlugin {
         c.dedup().replicaLabels());
     DashboardLinter linter = new DashboardLinter(explainer, clock);
     ctx.route("/api/v1/explain", false, this::explain);
-    ctx.route("/api/v1/lint/dashboard", false, (req, tenants, path) -> req.body()
+    ctx.route("/api/v1/lint/dashboard", false, (req, tenants, path) -> body(req, tenants)
         .compose(body -> {
           String tenant = single(tenants);
           MultiMap p = RequestParams.of(req, null);
@@ -105,8 +107,15 @@ public final class ExplainPlugin implements GatewayPlugin {
     return explainer;
   }
 
+  /** The POST body, within the tenants' {@code max-request-body} (413 beyond, as for every read call). */
+  private Future<io.vertx.core.buffer.Buffer> body(HttpServerRequest req, TenantSet tenants) {
+    long max = tenants.ids().stream().mapToLong(t -> limits.forTenant(t).maxRequestBody()).min()
+        .orElse(io.promgate.routing.config.SecurityConfig.QueryLimits.DEFAULT_MAX_REQUEST_BODY);
+    return io.promgate.gateway.http.ApiHandler.boundedBody(req, max, tenants.headerValue());
+  }
+
   private Future<Void> explain(HttpServerRequest req, TenantSet tenants, String path) {
-    return req.body().compose(body -> {
+    return body(req, tenants).compose(body -> {
       MultiMap p = RequestParams.of(req, body);
       String q = p.get("query");
       if (q == null || q.isEmpty()) {

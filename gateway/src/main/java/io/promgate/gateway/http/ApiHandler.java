@@ -154,7 +154,7 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
    * The body of a read call, refused with 413 once it passes {@code max} bytes ({@code max-request-body}):
    * at once from {@code Content-Length}, else while it streams, so a client cannot make us buffer more.
    */
-  static Future<Buffer> boundedBody(HttpServerRequest req, long max, String tenant) {
+  public static Future<Buffer> boundedBody(HttpServerRequest req, long max, String tenant) {
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared != null) {
       try {
