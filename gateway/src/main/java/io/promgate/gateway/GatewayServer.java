@@ -79,8 +79,9 @@ public final class GatewayServer {
     return chain.compose(v -> {
       QueryBackend backend = ctx.queryBackend().orElseGet(() -> defaultBackend(vertx, config, metrics));
       TenantResolver resolver = new TenantResolver(config.tenancy().defaultTenant(), AccessPolicies.of(config.tenancy()));
-      ApiHandler handler = new ApiHandler(backend, resolver, ctx.routes(), metrics,
-          QueryLimiter.of(config.tenancy().limits()));
+      QueryLimiter limiter = QueryLimiter.of(config.tenancy().limits());
+      metrics.register(limiter);
+      ApiHandler handler = new ApiHandler(backend, resolver, ctx.routes(), metrics, limiter);
       int loops = eventLoops();
       var http = config.server().http();
       // One server per event loop on one port. Port 0 becomes -1: Vert.x then binds one random port that

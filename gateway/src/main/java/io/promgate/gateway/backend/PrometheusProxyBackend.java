@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -139,8 +140,8 @@ public final class PrometheusProxyBackend implements QueryBackend {
     }
     h.set(tenantHeader, r.tenants().headerValue());
 
-    // The backend timeout is the connection's idle timeout (set on the client), not a per-request timer:
-    // a timer per request cost a map insert and a scheduler entry on the hot path.
+    // The backend timeout is both the connection's idle timeout (set on the client) and a deadline for the
+    // whole exchange (see deadline()).
     RequestOptions o = new RequestOptions().setHost(host).setPort(port).setSsl(ssl).setHeaders(h);
     Buffer body = null;
     if (r.method() == HttpMethod.POST) {
@@ -162,14 +163,68 @@ public final class PrometheusProxyBackend implements QueryBackend {
     }
     long start = System.nanoTime();
     Buffer sendBody = body;
+    long[] deadline = {-1};
+    boolean[] expired = {false};
     return client().request(o)
-        .compose(req -> sendBody == null ? req.send() : req.send(sendBody))
-        .<ApiResponse>map(resp -> {
-          metrics.upstreamLatency(config.name(), System.nanoTime() - start);
-          resp.pause(); // hold the body until relay() pipes it (the pipe resumes)
-          return out -> relay(resp, out);
+        .compose(req -> {
+          deadline[0] = deadline(req, expired);
+          return sendBody == null ? req.send() : req.send(sendBody);
         })
-        .recover(t -> Future.failedFuture(classify(t, System.nanoTime() - start)));
+        .<ApiResponse>compose(resp -> {
+          metrics.upstreamLatency(config.name(), System.nanoTime() - start);
+          int status = resp.statusCode();
+          if (status >= 500 && status != 503) {
+            return upstreamFailed(resp);
+          }
+          resp.pause(); // hold the body until relay() pipes it (the pipe resumes)
+          return Future.succeededFuture(out -> relay(resp, out).onComplete(x -> vertx.cancelTimer(deadline[0])));
+        })
+        .recover(t -> {
+          vertx.cancelTimer(deadline[0]);
+          if (expired[0]) {
+            metrics.upstreamError(config.name(), "timeout");
+            return Future.failedFuture(new ApiException(ErrorType.TIMEOUT, "upstream " + config.name() + " ("
+                + config.url() + ") timed out after " + config.timeout().toMillis() + "ms"));
+          }
+          return Future.failedFuture(t instanceof ApiException a ? a : classify(t, System.nanoTime() - start));
+        });
+  }
+
+  /**
+   * The whole exchange, relayed body included, ends within the backend's timeout: then the upstream
+   * connection is reset (and with it the client's, if the body was being relayed). The idle timeout alone
+   * let an upstream that sends a byte now and then hold a client forever (found by FaultInjectionIT).
+   */
+  private long deadline(HttpClientRequest req, boolean[] expired) {
+    long ms = config.timeout().toMillis();
+    return vertx.setTimer(Math.max(1, ms), id -> {
+      expired[0] = true;
+      req.reset(0, new TimeoutException("no complete answer within " + ms + "ms"));
+      req.connection().close(); // a reset alone does not end an HTTP/1.1 exchange whose response has begun
+    });
+  }
+
+  /**
+   * An upstream 5xx other than Prometheus' own 503 (timeout, unavailable) is a broken upstream or a proxy
+   * in front of it (500 with a stack trace, 502/504 HTML pages): the client gets 503 {@code unavailable}
+   * naming the backend, never a relayed 500. The body is read (bounded) only for the message.
+   */
+  private Future<ApiResponse> upstreamFailed(HttpClientResponse resp) {
+    int status = resp.statusCode();
+    metrics.upstreamError(config.name(), "unavailable");
+    return resp.body().recover(t -> Future.succeededFuture(Buffer.buffer())).compose(b -> {
+      String text = b.length() > 300 ? b.getString(0, 300) + "..." : b.toString();
+      try {
+        String err = new io.vertx.core.json.JsonObject(b).getString("error");
+        if (err != null) {
+          text = err;
+        }
+      } catch (RuntimeException notJson) {
+        // keep the raw text
+      }
+      return Future.failedFuture(new ApiException(ErrorType.UNAVAILABLE, "upstream " + config.name() + " ("
+          + config.url() + ") answered " + status + ": " + text.strip()));
+    });
   }
 
   private static void copyIfPresent(MultiMap from, MultiMap to, CharSequence name) {

@@ -7,7 +7,9 @@ import java.util.List;
 /** Why one selector returns nothing: a stable code, a plain-language message and what to try instead. */
 public record Diagnosis(String selector, Code code, String message, List<String> suggestions) {
   public enum Code {
-    UNKNOWN_METRIC, LABEL_MISMATCH, NO_SAMPLES_IN_RANGE, STALE, BACKEND_PRUNED, BACKEND_ERROR, EXTERNAL_LABEL;
+    UNKNOWN_METRIC, LABEL_MISMATCH, NO_SAMPLES_IN_RANGE, STALE, BACKEND_PRUNED, BACKEND_ERROR, EXTERNAL_LABEL,
+    /** The metric exists for another tenant the caller's credential may read (never for any other). */
+    OTHER_TENANT;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);

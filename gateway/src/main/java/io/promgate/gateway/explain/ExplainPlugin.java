@@ -20,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -36,6 +37,9 @@ public final class ExplainPlugin implements GatewayPlugin {
   static final long LOOKBACK_MS = 5 * 60_000;
   private final Clock clock;
   private volatile Explainer explainer;
+  private volatile io.promgate.tenant.CredentialAccessPolicy credentials;
+  private volatile List<String> routeTenants = List.of();
+  private volatile io.promgate.routing.config.SecurityConfig.Limits limits = io.promgate.routing.config.SecurityConfig.Limits.NONE;
 
   public ExplainPlugin() {
     this(Clock.systemUTC());
@@ -63,11 +67,17 @@ public final class ExplainPlugin implements GatewayPlugin {
             }));
       }
     }
+    limits = c.tenancy().limits();
+    if (!c.tenancy().credentials().isEmpty()) {
+      credentials = io.promgate.gateway.security.AccessPolicies.credentials(c.tenancy());
+      routeTenants = c.routes().stream().flatMap(r -> r.tenants().stream())
+          .filter(t -> !t.contains("*")).distinct().toList();
+    }
     explainer = new Explainer(ctx.vertx(), TimeRangePlanner.of(c, clock), stores, c.backends(), LOOKBACK_MS, 30_000,
         c.dedup().replicaLabels());
     DashboardLinter linter = new DashboardLinter(explainer, clock);
     ctx.route("/api/v1/explain", false, this::explain);
-    ctx.route("/api/v1/lint/dashboard", false, (req, tenants, path) -> req.body()
+    ctx.route("/api/v1/lint/dashboard", false, (req, tenants, path) -> body(req, tenants)
         .compose(body -> {
           String tenant = single(tenants);
           MultiMap p = RequestParams.of(req, null);
@@ -97,8 +107,15 @@ public final class ExplainPlugin implements GatewayPlugin {
     return explainer;
   }
 
+  /** The POST body, within the tenants' {@code max-request-body} (413 beyond, as for every read call). */
+  private Future<io.vertx.core.buffer.Buffer> body(HttpServerRequest req, TenantSet tenants) {
+    long max = tenants.ids().stream().mapToLong(t -> limits.forTenant(t).maxRequestBody()).min()
+        .orElse(io.promgate.routing.config.SecurityConfig.QueryLimits.DEFAULT_MAX_REQUEST_BODY);
+    return io.promgate.gateway.http.ApiHandler.boundedBody(req, max, tenants.headerValue());
+  }
+
   private Future<Void> explain(HttpServerRequest req, TenantSet tenants, String path) {
-    return req.body().compose(body -> {
+    return body(req, tenants).compose(body -> {
       MultiMap p = RequestParams.of(req, body);
       String q = p.get("query");
       if (q == null || q.isEmpty()) {
@@ -119,8 +136,37 @@ public final class ExplainPlugin implements GatewayPlugin {
         start = RequestParams.time(p, "time", now);
         end = start;
       }
-      return explainer.explain(single(tenants), q, start, end, step);
+      String tenant = single(tenants);
+      long s0 = start;
+      long e0 = end;
+      long st = step;
+      return readableOthers(req, tenant).compose(others -> explainer.explain(tenant, others, q, s0, e0, st));
     }).compose(data -> Envelope.send(req.response(), 200, Envelope.success(data.encode())));
+  }
+
+  /**
+   * Other tenants the caller's credential may read, which explain may name ({@code other_tenant}): none
+   * without credentials in the config (then anyone may type any tenant, and explain must not tell them
+   * which one holds a metric). A {@code *} grant stands for the tenants the routes name.
+   */
+  private Future<List<String>> readableOthers(HttpServerRequest req, String tenant) {
+    String auth = req.getHeader(io.promgate.tenant.CredentialAccessPolicy.AUTHORIZATION);
+    if (credentials == null || auth == null) {
+      return Future.succeededFuture(List.of());
+    }
+    // authenticate() may run bcrypt: on a worker.
+    return io.vertx.core.Vertx.currentContext().executeBlocking(() -> {
+      var a = credentials.authenticate(auth);
+      if (a.credential() == null) {
+        return List.<String>of();
+      }
+      java.util.Set<String> candidates = new java.util.TreeSet<>(a.credential().read());
+      if (candidates.remove("*")) {
+        candidates.addAll(routeTenants);
+      }
+      candidates.remove(tenant);
+      return candidates.stream().filter(a.credential()::mayRead).toList();
+    }, false);
   }
 
   static String single(TenantSet tenants) {

@@ -66,6 +66,15 @@ public final class Explainer {
   record Fetched(int selector, Assignment assignment, Future<SelectorData> data) {}
 
   public Future<JsonObject> explain(String tenant, String query, long start, long end, long step) {
+    return explain(tenant, List.of(), query, start, end, step);
+  }
+
+  /**
+   * @param readableOthers other tenants the caller's credential may read: only these are looked at, and
+   *     only to name them ({@code other_tenant}) when a metric is unknown for {@code tenant}
+   */
+  public Future<JsonObject> explain(String tenant, List<String> readableOthers, String query, long start, long end,
+      long step) {
     Expr expr;
     try {
       expr = PromQLParser.parse(query);
@@ -90,7 +99,7 @@ public final class Explainer {
       JsonArray planJson = new JsonArray();
       JsonArray notes = new JsonArray();
       List<Future<List<Diagnosis>>> diagnoses = new ArrayList<>();
-      SelectorDiagnoser diagnoser = new SelectorDiagnoser(this, tenant, instant);
+      SelectorDiagnoser diagnoser = new SelectorDiagnoser(this, tenant, instant, readableOthers);
       for (int k = 0; k < plan.selectors().size(); k++) {
         SelectorPlan sp = plan.selectors().get(k);
         String selector = selectorText(sp.selector().matchers());

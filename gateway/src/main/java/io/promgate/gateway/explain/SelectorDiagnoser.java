@@ -22,7 +22,9 @@ import java.util.TreeSet;
  * excludes every series of that name (series look-up by name), is the data on a backend this range does
  * not use, or outside the window, or ended by a stale marker. All look-ups go to the backends routed for
  * the caller's tenant, with the caller's tenant: a name that exists only for another tenant is reported
- * as unknown, exactly as if it did not exist anywhere.
+ * as unknown, exactly as if it did not exist anywhere, unless the caller's credential may read that other
+ * tenant ({@code readableOthers}, issue 12): then, and only for those tenants, {@code other_tenant} names
+ * them.
  */
 final class SelectorDiagnoser {
   private static final int MAX_VALUES = 10;
@@ -32,7 +34,10 @@ final class SelectorDiagnoser {
   private final String tenant;
   private final boolean instant;
 
-  SelectorDiagnoser(Explainer ex, String tenant, boolean instant) {
+  private final List<String> readableOthers;
+
+  SelectorDiagnoser(Explainer ex, String tenant, boolean instant, List<String> readableOthers) {
+    this.readableOthers = List.copyOf(readableOthers);
     this.ex = ex;
     this.tenant = tenant;
     this.instant = instant;
@@ -53,8 +58,13 @@ final class SelectorDiagnoser {
           if (names.contains(name)) {
             return Future.succeededFuture(true);
           }
-          return Future.failedFuture(new Found(new Diagnosis(selector, Code.UNKNOWN_METRIC, "no metric named " + name
-              + " exists for tenant " + tenant, suggestNames(name, names, matchers))));
+          Diagnosis unknown = new Diagnosis(selector, Code.UNKNOWN_METRIC, "no metric named " + name
+              + " exists for tenant " + tenant, suggestNames(name, names, matchers));
+          return tenantsWith(name).compose(others -> Future.failedFuture(new Found(others.isEmpty() ? unknown
+              : new Diagnosis(selector, Code.OTHER_TENANT, "no metric named " + name + " exists for tenant " + tenant
+                  + ", but it exists for tenant " + String.join(", ", others) + " (which you may read)",
+                  others.stream().map(o -> "query tenant " + o + " (/tenant/" + o + "/ or X-Scope-OrgID: " + o + ")")
+                      .toList()))));
         });
     return known.compose(ok -> seriesOf(backends, matchers, name)).compose(all -> {
       List<Labels> matching = all.stream().filter(l -> matchesAll(l, matchers)).toList();
@@ -64,6 +74,21 @@ final class SelectorDiagnoser {
       return whereIsTheData(sp, selector, backends);
     }).recover(t -> t instanceof Found f ? Future.succeededFuture(List.of(f.diagnosis))
         : Future.failedFuture(t));
+  }
+
+  /** Those of the caller's other readable tenants that have a metric {@code name}; failures count as no. */
+  private Future<List<String>> tenantsWith(String name) {
+    List<Future<Set<String>>> calls = readableOthers.stream()
+        .map(t -> union(ex.tenantBackends(t), b -> ex.labelValues(b, t, "__name__", List.of()))).toList();
+    return Future.join(calls).transform(ignored -> {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < calls.size(); i++) {
+        if (calls.get(i).succeeded() && calls.get(i).result().contains(name)) {
+          out.add(readableOthers.get(i));
+        }
+      }
+      return Future.succeededFuture(out);
+    });
   }
 
   /** Short-cuts the chain once a step has its answer. */

@@ -41,6 +41,7 @@ public final class FederatedBackend implements QueryBackend {
   private final List<String> replicaLabels;
   private final boolean partialDefault;
   private final java.time.Clock clock;
+  private final io.promgate.routing.config.SecurityConfig.Limits limits;
 
   /**
    * @param passThrough pass-through backends by name, for every {@code prometheus} backend (pushdown)
@@ -48,6 +49,16 @@ public final class FederatedBackend implements QueryBackend {
   public FederatedBackend(Vertx vertx, FederatedQueryable federation, Map<String, BackendConfig> configs,
       Map<String, QueryBackend> passThrough, MetadataFederation metadata, Engine engine, long lookbackMs,
       List<String> replicaLabels, boolean partialDefault, java.time.Clock clock) {
+    this(vertx, federation, configs, passThrough, metadata, engine, lookbackMs, replicaLabels, partialDefault, clock,
+        io.promgate.routing.config.SecurityConfig.Limits.NONE);
+  }
+
+  /** With {@code tenancy.limits}' series, samples and timeout limits applied to evaluated queries. */
+  public FederatedBackend(Vertx vertx, FederatedQueryable federation, Map<String, BackendConfig> configs,
+      Map<String, QueryBackend> passThrough, MetadataFederation metadata, Engine engine, long lookbackMs,
+      List<String> replicaLabels, boolean partialDefault, java.time.Clock clock,
+      io.promgate.routing.config.SecurityConfig.Limits limits) {
+    this.limits = limits;
     this.vertx = vertx;
     this.federation = federation;
     this.configs = Map.copyOf(configs);
@@ -129,14 +140,81 @@ public final class FederatedBackend implements QueryBackend {
     long s = start;
     long e = end;
     long st = step;
-    return federation.prefetch(tenants, uses, step, opts).compose(data -> vertx.executeBlocking(() -> {
-      try {
-        QueryResult res = range ? engine.rangeQuery(data, expr, s, e, st) : engine.instantQuery(data, expr, s);
-        return ApiResponse.json(200, Buffer.buffer(ResultJson.render(res, data.warnings())));
-      } catch (EngineException ex) {
-        throw new ApiException(ErrorType.ofWireName(ex.type().apiName()), ex.getMessage());
+    TenantLimits lim = TenantLimits.of(limits, tenants, engine);
+    return federation.prefetch(tenants, uses, step, opts).compose(data -> {
+      ApiException tooMany = lim.checkSeries(data);
+      if (tooMany != null) {
+        return Future.failedFuture(tooMany);
       }
-    }, false));
+      return vertx.executeBlocking(() -> {
+        try {
+          QueryResult res = range ? lim.engine.rangeQuery(data, expr, s, e, st) : lim.engine.instantQuery(data, expr, s);
+          return ApiResponse.json(200, Buffer.buffer(ResultJson.render(res, data.warnings())));
+        } catch (EngineException ex) {
+          throw lim.refusal(ex);
+        }
+      }, false);
+    });
+  }
+
+  /**
+   * The series, samples and timeout limits of the tenants a query reads (the strictest of each), and the
+   * engine configured with them. A limit's refusal names the limit, its value and the tenant it belongs to.
+   */
+  private record TenantLimits(Engine engine, long maxSeries, String seriesTenant, long maxSamples,
+      String samplesTenant, String timeoutTenant) {
+    static TenantLimits of(io.promgate.routing.config.SecurityConfig.Limits limits, List<String> tenants, Engine base) {
+      long series = 0;
+      long samples = 0;
+      java.time.Duration timeout = null;
+      String seriesT = null;
+      String samplesT = null;
+      String timeoutT = null;
+      for (String t : tenants) {
+        var l = limits.forTenant(t);
+        if (l.maxSeriesPerQuery() > 0 && (series == 0 || l.maxSeriesPerQuery() < series)) {
+          series = l.maxSeriesPerQuery();
+          seriesT = t;
+        }
+        if (l.maxSamplesPerQuery() > 0 && (samples == 0 || l.maxSamplesPerQuery() < samples)) {
+          samples = l.maxSamplesPerQuery();
+          samplesT = t;
+        }
+        if (l.queryTimeout().isPresent() && (timeout == null || l.queryTimeout().get().compareTo(timeout) < 0)) {
+          timeout = l.queryTimeout().get();
+          timeoutT = t;
+        }
+      }
+      Engine e = samples == 0 && timeout == null ? base
+          : base.withLimits(samples == 0 ? base.maxSamples() : samples, timeout == null ? base.timeout() : timeout);
+      return new TenantLimits(e, series, seriesT, samples, samplesT, timeoutT);
+    }
+
+    ApiException checkSeries(Prefetched data) {
+      if (maxSeries <= 0) {
+        return null;
+      }
+      long n = 0;
+      for (List<io.promgate.model.Series> l : data.series().values()) {
+        n += l.size();
+      }
+      return n <= maxSeries ? null : ApiException.limit(ErrorType.EXECUTION, seriesTenant, "max-series-per-query",
+          "the query fetched " + n + " series, more than the limit (limit: max-series-per-query " + maxSeries
+          + " for tenant \"" + seriesTenant + "\")");
+    }
+
+    ApiException refusal(EngineException ex) {
+      ErrorType type = ErrorType.ofWireName(ex.type().apiName());
+      if (type == ErrorType.EXECUTION && samplesTenant != null && ex.getMessage().contains("too many samples")) {
+        return ApiException.limit(type, samplesTenant, "max-samples-per-query", ex.getMessage()
+            + " (limit: max-samples-per-query " + maxSamples + " for tenant \"" + samplesTenant + "\")");
+      }
+      if (type == ErrorType.TIMEOUT && timeoutTenant != null) {
+        return ApiException.limit(type, timeoutTenant, "query-timeout", ex.getMessage() + " (limit: query-timeout "
+            + io.promgate.gateway.security.QueryLimiter.seconds(engine.timeout().toMillis()) + " for tenant \"" + timeoutTenant + "\")");
+      }
+      return new ApiException(type, ex.getMessage());
+    }
   }
 
   /** The pass-through of the plan's sole backend, when it may take the query unchanged. */

@@ -97,7 +97,7 @@ public final class FederationPlugin implements GatewayPlugin {
     Duration lookback = Duration.ofMinutes(5);
     Engine engine = Engine.builder().lookbackDelta(lookback).build();
     installed = new FederatedBackend(ctx.vertx(), fq, c.backends(), passThrough, meta, engine, lookback.toMillis(),
-        c.dedup().replicaLabels(), c.partialResponse(), clock);
+        c.dedup().replicaLabels(), c.partialResponse(), clock, c.tenancy().limits());
     ctx.queryBackend(installed);
     ctx.onClose(() -> {
       Future<Void> f = Future.succeededFuture();

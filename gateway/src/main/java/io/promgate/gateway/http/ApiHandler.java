@@ -137,8 +137,9 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
       } else if (req.method() == HttpMethod.POST) {
         String ct = req.getHeader(HttpHeaders.CONTENT_TYPE);
         boolean form = ct != null && ct.regionMatches(true, 0, FORM, 0, FORM.length());
-        done = req.body().compose(body -> dispatch(new ApiRequest(endpoint, HttpMethod.POST, apiPath, req.query(),
-            body, form, ok.tenants(), req.headers()))).compose(r -> r.send(req.response()));
+        done = boundedBody(req, limiter.maxRequestBody(ok.tenants()), ok.tenants().headerValue()).compose(body -> dispatch(new ApiRequest(endpoint,
+            HttpMethod.POST, apiPath, req.query(), body, form, ok.tenants(), req.headers())))
+            .compose(r -> r.send(req.response()));
       } else {
         done = Envelope.send(req.response(), 405,
             Envelope.error(ErrorType.BAD_DATA, "method " + req.method() + " not allowed on " + apiPath));
@@ -147,6 +148,40 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
       done = Future.failedFuture(e);
     }
     finish(req, endpoint, start, done);
+  }
+
+  /**
+   * The body of a read call, refused with 413 once it passes {@code max} bytes ({@code max-request-body}):
+   * at once from {@code Content-Length}, else while it streams, so a client cannot make us buffer more.
+   */
+  public static Future<Buffer> boundedBody(HttpServerRequest req, long max, String tenant) {
+    String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (declared != null) {
+      try {
+        if (Long.parseLong(declared.trim()) > max) {
+          return Future.failedFuture(tooLarge(max, tenant));
+        }
+      } catch (NumberFormatException e) {
+        return Future.failedFuture(new ApiException(ErrorType.BAD_DATA, "bad Content-Length"));
+      }
+    }
+    io.vertx.core.Promise<Buffer> p = io.vertx.core.Promise.promise();
+    Buffer acc = Buffer.buffer();
+    req.handler(chunk -> {
+      if (acc.length() + (long) chunk.length() > max) {
+        p.tryFail(tooLarge(max, tenant));
+      } else if (!p.future().isComplete()) {
+        acc.appendBuffer(chunk);
+      }
+    });
+    req.exceptionHandler(p::tryFail);
+    req.endHandler(v -> p.tryComplete(acc));
+    return p.future();
+  }
+
+  private static ApiException tooLarge(long max, String tenant) {
+    return ApiException.limit(ErrorType.TOO_LARGE, tenant, "max-request-body",
+        "request body exceeds the limit (limit: max-request-body " + max + " bytes)");
   }
 
   private Future<ApiResponse> dispatch(ApiRequest r) {
@@ -171,6 +206,9 @@ public final class ApiHandler implements Handler<HttpServerRequest> {
   private void finish(HttpServerRequest req, Endpoint endpoint, long start, Future<Void> done) {
     done.onComplete(ar -> {
       HttpServerResponse out = req.response();
+      if (ar.failed()) {
+        limiter.counted(ar.cause());
+      }
       if (ar.failed() && !out.ended()) {
         Envelope.sendError(out, ar.cause()).onComplete(x -> metrics.request(endpoint, out.getStatusCode(), System.nanoTime() - start));
       } else {

@@ -14,7 +14,9 @@ public enum ErrorType {
   NOT_FOUND("not_found", 404),
   UNAUTHORIZED("unauthorized", 401),
   FORBIDDEN("forbidden", 403),
-  TOO_MANY_REQUESTS("too_many_requests", 429);
+  TOO_MANY_REQUESTS("too_many_requests", 429),
+  /** A request body over the limit: bad data, with the status that tells clients not to retry as is. */
+  TOO_LARGE("bad_data", 413);
 
   private final String wireName;
   private final int status;

@@ -3,6 +3,13 @@ package io.promgate.gateway.security;
 import io.promgate.gateway.backend.ApiRequest;
 import io.promgate.gateway.http.ApiException;
 import io.promgate.gateway.http.Endpoint;
+import io.promgate.gateway.http.ErrorType;
+import io.promgate.promql.analysis.SelectorRange;
+import io.promgate.promql.analysis.SelectorRanges;
+import io.promgate.promql.parser.PromQLParser;
+import io.promgate.promql.parser.Printer;
+import io.vertx.core.Promise;
+import java.util.Optional;
 import io.promgate.promql.parser.ApiParams;
 import io.promgate.routing.config.SecurityConfig;
 import io.vertx.core.Future;
@@ -15,36 +22,50 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * {@code tenancy.limits} on read calls (issue 12): a range query longer than the tenant's
- * {@code max-query-range} is refused (400 {@code bad_data}, like Mimir's "query time range exceeds the
- * limit"), and beyond {@code max-concurrent-queries} calls in flight for one tenant the next is refused at
- * once with 429 {@code too_many_requests} (a bulkhead without a queue: Grafana retries, and a queue would
- * only hide the overload). For {@code a|b} every tenant's limits apply. Unparsable times are left to the
- * backend, which answers them with its own 400.
+ * {@code tenancy.limits} on read calls (issue 12), checked at the edge before any backend is asked:
+ * <ul>
+ *   <li>{@code max-query-range}: a range query longer than it, or a selector or subquery reaching further
+ *   back than it ({@code x[30d]}), is refused with 400 {@code bad_data}, like Mimir's "query time range
+ *   exceeds the limit";</li>
+ *   <li>{@code max-concurrent-queries}: beyond it the next call is refused at once with 429
+ *   {@code too_many_requests} (a bulkhead without a queue: Grafana retries, and a queue would only hide the
+ *   overload);</li>
+ *   <li>{@code query-timeout}: a call not answered by then gets 503 {@code timeout} (Prometheus' status for
+ *   its own query timeout); the engine gets the same deadline;</li>
+ *   <li>{@code max-request-body}: the largest POST body of a read call (413).</li>
+ * </ul>
+ * {@code max-series-per-query} and {@code max-samples-per-query} need the fetched data and are enforced by
+ * the federation ({@code FederatedBackend}). For {@code a|b} every tenant's limits apply. Unparsable times
+ * or queries are left to the backend, which answers them with its own 400. Every refusal names the limit and
+ * its value and is counted in {@code promgate_limit_refusals_total{tenant,limit}}.
  *
- * <p>A call counts as in flight until its response is ready to stream; the counters are per tenant and
- * lock-free, and a refused call never touches a backend.
+ * <p>A call counts as in flight until its backend call completes (even past a timeout: the work is still
+ * being done); the counters are per tenant and lock-free, and a refused call never touches a backend.
  */
-public final class QueryLimiter {
+public final class QueryLimiter implements io.promgate.gateway.metrics.SelfMetrics.MetricsSource {
   public static final QueryLimiter NONE = new QueryLimiter(SecurityConfig.Limits.NONE);
 
   private final SecurityConfig.Limits limits;
   private final ConcurrentHashMap<String, AtomicInteger> inflight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> refusals = new ConcurrentHashMap<>();
+
+  private final boolean unlimited;
 
   private QueryLimiter(SecurityConfig.Limits limits) {
     this.limits = limits;
+    this.unlimited = limits.equals(SecurityConfig.Limits.NONE);
   }
 
   public static QueryLimiter of(SecurityConfig.Limits limits) {
-    return limits.equals(SecurityConfig.Limits.NONE) ? NONE : new QueryLimiter(limits);
+    return new QueryLimiter(limits); // an instance of its own: it counts this server's refusals
   }
 
   /** Runs {@code call} when {@code r}'s tenants may; else a failed future with the refusal. */
   public <T> Future<T> guard(ApiRequest r, Supplier<Future<T>> call) {
-    if (this == NONE || !limited(r.endpoint())) {
+    if (unlimited || !limited(r.endpoint())) {
       return call.get();
     }
-    if (r.endpoint() == Endpoint.QUERY_RANGE) {
+    if (r.endpoint() == Endpoint.QUERY_RANGE || r.endpoint() == Endpoint.QUERY) {
       ApiException tooLong = checkRange(r);
       if (tooLong != null) {
         return Future.failedFuture(tooLong);
@@ -60,7 +81,7 @@ public final class QueryLimiter {
       if (n.incrementAndGet() > max) {
         n.decrementAndGet();
         taken.forEach(AtomicInteger::decrementAndGet);
-        return Future.failedFuture(new ApiException(io.promgate.gateway.http.ErrorType.TOO_MANY_REQUESTS,
+        return Future.failedFuture(ApiException.limit(ErrorType.TOO_MANY_REQUESTS, t, "max-concurrent-queries",
             "too many concurrent queries for tenant \"" + t + "\" (limit: max-concurrent-queries " + max + ")"));
       }
       taken.add(n);
@@ -72,7 +93,70 @@ public final class QueryLimiter {
       taken.forEach(AtomicInteger::decrementAndGet);
       throw e;
     }
-    return taken.isEmpty() ? f : f.onComplete(ar -> taken.forEach(AtomicInteger::decrementAndGet));
+    if (!taken.isEmpty()) {
+      f = f.onComplete(ar -> taken.forEach(AtomicInteger::decrementAndGet));
+    }
+    return withTimeout(r, f);
+  }
+
+  /** The tenants' shortest {@code query-timeout}: then the call fails with 503 {@code timeout}. */
+  private <T> Future<T> withTimeout(ApiRequest r, Future<T> f) {
+    String tenant = null;
+    Duration shortest = null;
+    for (String t : r.tenants().ids()) {
+      Optional<Duration> d = limits.forTenant(t).queryTimeout();
+      if (d.isPresent() && (shortest == null || d.get().compareTo(shortest) < 0)) {
+        shortest = d.get();
+        tenant = t;
+      }
+    }
+    io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+    if (shortest == null || ctx == null || f.isComplete()) {
+      return f;
+    }
+    Promise<T> p = Promise.promise();
+    String who = tenant;
+    long ms = shortest.toMillis();
+    long timer = ctx.owner().setTimer(Math.max(1, ms), id -> p.tryFail(ApiException.limit(ErrorType.TIMEOUT, who,
+        "query-timeout", "query timed out after " + seconds(ms) + " (limit: query-timeout " + seconds(ms)
+        + " for tenant \"" + who + "\")")));
+    f.onComplete(ar -> {
+      ctx.owner().cancelTimer(timer);
+      if (ar.succeeded()) {
+        p.tryComplete(ar.result());
+      } else {
+        p.tryFail(ar.cause());
+      }
+    });
+    return p.future();
+  }
+
+  /** The largest POST body a read call of {@code tenants} may send (the smallest of their limits). */
+  public long maxRequestBody(io.promgate.tenant.TenantSet tenants) {
+    long max = Long.MAX_VALUE;
+    for (String t : tenants.ids()) {
+      max = Math.min(max, limits.forTenant(t).maxRequestBody());
+    }
+    return max;
+  }
+
+  /** Counts a refused call when {@code failure} is a limit's refusal. */
+  public void counted(Throwable failure) {
+    if (failure instanceof ApiException a && a.limit() != null) {
+      refusals.computeIfAbsent(a.tenant() + "\u0000" + a.limit(), k -> new java.util.concurrent.atomic.LongAdder())
+          .increment();
+    }
+  }
+
+  @Override
+  public void writeTo(StringBuilder sb) {
+    sb.append("# HELP promgate_limit_refusals_total Calls refused by a tenancy.limits limit, by tenant and limit.\n")
+        .append("# TYPE promgate_limit_refusals_total counter\n");
+    refusals.forEach((k, n) -> {
+      int sep = k.indexOf('\u0000');
+      sb.append("promgate_limit_refusals_total{tenant=\"").append(k, 0, sep).append("\",limit=\"")
+          .append(k, sep + 1, k.length()).append("\"} ").append(n.sum()).append('\n');
+    });
   }
 
   /** In flight for {@code tenant} now (tests, metrics). */
@@ -83,27 +167,58 @@ public final class QueryLimiter {
 
   private ApiException checkRange(ApiRequest r) {
     MultiMap p = r.params();
+    boolean range = r.endpoint() == Endpoint.QUERY_RANGE;
     long start;
     long end;
     try {
-      start = ApiParams.parseTime(p.get("start"));
-      end = ApiParams.parseTime(p.get("end"));
+      if (range) {
+        start = ApiParams.parseTime(p.get("start"));
+        end = ApiParams.parseTime(p.get("end"));
+      } else {
+        // Only differences matter here, so an instant query without time= can be read at 0.
+        start = p.get("time") == null ? 0 : ApiParams.parseTime(p.get("time"));
+        end = start;
+      }
     } catch (RuntimeException unparsable) {
       return null;
     }
+    List<SelectorRange> selectors = null;
     for (String t : r.tenants().ids()) {
       var max = limits.forTenant(t).maxQueryRange();
-      if (max.isPresent() && end - start > max.get().toMillis()) {
-        return new ApiException(io.promgate.gateway.http.ErrorType.BAD_DATA, "the query time range exceeds the limit"
-            + " (query length: " + seconds(end - start) + ", limit: max-query-range " + seconds(max.get().toMillis())
-            + " for tenant \"" + t + "\")");
+      if (max.isEmpty()) {
+        continue;
+      }
+      long maxMs = max.get().toMillis();
+      if (end - start > maxMs) {
+        return tooLong(t, "query length", end - start, maxMs);
+      }
+      if (selectors == null) {
+        try {
+          selectors = SelectorRanges.of(PromQLParser.parse(p.get("query") == null ? "" : p.get("query")), start, end, 0);
+        } catch (RuntimeException unparsable) {
+          return null;
+        }
+      }
+      // How far before start a selector reads: its own range plus any enclosing subquery's (offsets and
+      // @ move the window, they do not widen it).
+      for (SelectorRange s : selectors) {
+        long reach = (s.maxTime() - s.minTime() + 1) - (end - start); // windows are left-open: (t-range, t]
+        if (reach > maxMs) {
+          return tooLong(t, "range of " + Printer.print(s.selector()) + " and its subqueries", reach, maxMs);
+        }
       }
     }
     return null;
   }
 
-  private static String seconds(long ms) {
-    return Duration.ofMillis(ms).toSeconds() + "s";
+  private ApiException tooLong(String tenant, String what, long ms, long maxMs) {
+    return ApiException.limit(ErrorType.BAD_DATA, tenant, "max-query-range", "the query time range exceeds the limit ("
+        + what + ": " + seconds(ms) + ", limit: max-query-range " + seconds(maxMs) + " for tenant \"" + tenant + "\")");
+  }
+
+  /** Whole seconds as {@code 86400s}, anything finer as {@code 300ms}. */
+  public static String seconds(long ms) {
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
   }
 
   private static boolean limited(Endpoint e) {

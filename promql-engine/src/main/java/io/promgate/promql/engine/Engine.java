@@ -51,6 +51,20 @@ public final class Engine {
         .defaultSubqueryStep(options.defaultSubqueryStep).build();
   }
 
+  /** This engine with other limits, for per-tenant query limits. */
+  public Engine withLimits(long maxSamples, Duration timeout) {
+    return builder().lookbackDelta(options.lookback).maxSamples(maxSamples).timeout(timeout)
+        .defaultSubqueryStep(options.defaultSubqueryStep).build();
+  }
+
+  public long maxSamples() {
+    return maxSamples;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -53,11 +53,25 @@ public final class SecurityConfig {
   /**
    * Per-tenant query limits ({@code tenancy.limits}); empty/0 means no limit.
    *
-   * @param maxQueryRange longest {@code end - start} of a range query
+   * @param maxQueryRange longest {@code end - start} of a range query, and longest range a selector or
+   *     subquery of any query reads ({@code x[30d]})
    * @param maxConcurrentQueries queries of one tenant in flight at once; more get 429 {@code too_many_requests}
+   * @param maxSeriesPerQuery series one query may fetch from the backends (after merge and dedup)
+   * @param maxSamplesPerQuery samples the engine may hold at once for one query (Prometheus'
+   *     {@code --query.max-samples}); 0: the engine's default, 50M
+   * @param queryTimeout how long a read call may take before it is answered 503 {@code timeout}
+   * @param maxRequestBody largest POST body of a read call (form parameters); larger gets 413
    */
-  public record QueryLimits(Optional<java.time.Duration> maxQueryRange, int maxConcurrentQueries) {
+  public record QueryLimits(Optional<java.time.Duration> maxQueryRange, int maxConcurrentQueries,
+      long maxSeriesPerQuery, long maxSamplesPerQuery, Optional<java.time.Duration> queryTimeout,
+      long maxRequestBody) {
+    /** Grafana's longest POSTed queries are a few KiB; 10 MiB leaves room for any real form. */
+    public static final long DEFAULT_MAX_REQUEST_BODY = 10L << 20;
     public static final QueryLimits NONE = new QueryLimits(Optional.empty(), 0);
+
+    public QueryLimits(Optional<java.time.Duration> maxQueryRange, int maxConcurrentQueries) {
+      this(maxQueryRange, maxConcurrentQueries, 0, 0, Optional.empty(), DEFAULT_MAX_REQUEST_BODY);
+    }
   }
 
   /** {@code tenancy.limits}: defaults, and per-tenant overrides (a key left out keeps the default). */

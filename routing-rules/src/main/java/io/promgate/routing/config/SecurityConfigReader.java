@@ -22,6 +22,8 @@ final class SecurityConfigReader {
   static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-fA-F]{64}");
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9!_.*'()\\-]{1,150}");
   private static final Set<String> KEYS = Set.of("name", "user", "password-hash", "bearer-token-hash", "read", "write");
+  private static final Set<String> QUERY_LIMIT_KEYS = Set.of("max-query-range", "max-concurrent-queries",
+      "max-series-per-query", "max-samples-per-query", "query-timeout", "max-request-body");
   private static final Set<String> PLAIN = Set.of("password", "bearer-token", "token", "secret");
 
   private SecurityConfigReader() {}
@@ -139,7 +141,9 @@ final class SecurityConfigReader {
     if (!n.requireObject()) {
       return SecurityConfig.Limits.NONE;
     }
-    n.onlyKeys(Set.of("max-query-range", "max-concurrent-queries", "tenants"));
+    Set<String> keys = new HashSet<>(QUERY_LIMIT_KEYS);
+    keys.add("tenants");
+    n.onlyKeys(keys);
     SecurityConfig.QueryLimits defaults = queryLimits(n, SecurityConfig.QueryLimits.NONE);
     java.util.Map<String, SecurityConfig.QueryLimits> per = new java.util.LinkedHashMap<>();
     for (var e : n.child("tenants").entries().entrySet()) {
@@ -147,7 +151,7 @@ final class SecurityConfigReader {
         n.problem(e.getValue().path(), "not a tenant id");
       }
       if (e.getValue().requireObject()) {
-        e.getValue().onlyKeys(Set.of("max-query-range", "max-concurrent-queries"));
+        e.getValue().onlyKeys(QUERY_LIMIT_KEYS);
         per.put(e.getKey(), queryLimits(e.getValue(), defaults));
       }
     }
@@ -169,7 +173,36 @@ final class SecurityConfigReader {
         n.problem(n.key("max-concurrent-queries"), "bad value \"" + v.orElse("") + "\": expected a whole number >= 0 (0: no limit)");
       }
     }
-    return new SecurityConfig.QueryLimits(range, concurrent);
+    Optional<java.time.Duration> timeout = n.has("query-timeout") ? n.duration("query-timeout")
+        .filter(d -> !d.isZero()) : inherit.queryTimeout();
+    long body = inherit.maxRequestBody();
+    if (n.has("max-request-body")) {
+      body = n.value("max-request-body", ByteSizes::parse).orElse(body);
+      if (body <= 0) {
+        n.problem(n.key("max-request-body"), "bad value \"" + n.string("max-request-body").orElse("")
+            + "\": expected a size > 0, e.g. 10MiB");
+      }
+    }
+    return new SecurityConfig.QueryLimits(range, concurrent, count(n, "max-series-per-query", inherit.maxSeriesPerQuery()),
+        count(n, "max-samples-per-query", inherit.maxSamplesPerQuery()), timeout, body);
+  }
+
+  /** A whole number >= 0 (0: no limit), or {@code inherit} when the key is absent. */
+  private static long count(ConfigNode n, String key, long inherit) {
+    if (!n.has(key)) {
+      return inherit;
+    }
+    Optional<String> v = n.string(key);
+    try {
+      long x = Long.parseLong(v.orElse("0").replace("_", ""));
+      if (x >= 0) {
+        return x;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    n.problem(n.key(key), "bad value \"" + v.orElse("") + "\": expected a whole number >= 0 (0: no limit)");
+    return inherit;
   }
 
   static Optional<SecurityConfig.BackendTls> backendTls(ConfigNode n) {

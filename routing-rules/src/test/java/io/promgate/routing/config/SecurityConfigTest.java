@@ -107,6 +107,30 @@ class SecurityConfigTest {
   }
 
   @Test
+  void seriesSamplesTimeoutAndBodyLimits() {
+    PromgateConfig c = ConfigLoader.parse("tenancy: { limits: { max-series-per-query: 1000, max-samples-per-query: 5_000,"
+        + " query-timeout: 30s, max-request-body: 1MiB, tenants: { t: { max-series-per-query: 0, query-timeout: 0s } } } }");
+    SecurityConfig.QueryLimits d = c.tenancy().limits().forTenant("x");
+    assertThat(d.maxSeriesPerQuery()).isEqualTo(1000);
+    assertThat(d.maxSamplesPerQuery()).isEqualTo(5000);
+    assertThat(d.queryTimeout()).contains(java.time.Duration.ofSeconds(30));
+    assertThat(d.maxRequestBody()).isEqualTo(1L << 20);
+    SecurityConfig.QueryLimits t = c.tenancy().limits().forTenant("t");
+    assertThat(t.maxSeriesPerQuery()).isZero();
+    assertThat(t.queryTimeout()).isEmpty();
+    assertThat(t.maxSamplesPerQuery()).as("inherited").isEqualTo(5000);
+    assertThat(ConfigLoader.parse("{}").tenancy().limits().forTenant("x").maxRequestBody())
+        .isEqualTo(SecurityConfig.QueryLimits.DEFAULT_MAX_REQUEST_BODY);
+    assertThatThrownBy(() -> ConfigLoader.parse("tenancy: { limits: { max-series-per-query: many, max-samples-per-query: -3,"
+        + " query-timeout: soon, max-request-body: huge, tenants: { t: { max-points: 3 } } } }"))
+        .hasMessageContaining("tenancy.limits.max-series-per-query: bad value \"many\"")
+        .hasMessageContaining("tenancy.limits.max-samples-per-query: bad value \"-3\"")
+        .hasMessageContaining("tenancy.limits.query-timeout: bad value \"soon\"")
+        .hasMessageContaining("tenancy.limits.max-request-body: bad value \"huge\"")
+        .hasMessageContaining("tenancy.limits.tenants.t.max-points: unknown key");
+  }
+
+  @Test
   void limitsHaveDefaultsAndPerTenantOverrides() {
     PromgateConfig c = ConfigLoader.parse("tenancy: { limits: { max-query-range: 7d, max-concurrent-queries: 10,"
         + " tenants: { big: { max-query-range: 90d }, off: { max-query-range: 0s, max-concurrent-queries: 0 } } } }");

@@ -35,6 +35,7 @@ import org.xerial.snappy.Snappy;
  */
 public final class PrometheusStore implements BackendStore {
   static final String STREAMED_CT = "application/x-streamed-protobuf";
+  static final int MAX_DECODED_READ = 512 << 20;
 
   private final BackendConfig.Prometheus config;
   private final String tenantHeader;
@@ -52,8 +53,29 @@ public final class PrometheusStore implements BackendStore {
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(u.getHost())
         .setDefaultPort(u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80).setSsl(ssl)
         .setUserAgent("promgate"), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+    deadline((io.vertx.ext.web.client.impl.WebClientInternal) client, vertx, config.timeout().toMillis());
     String p = u.getRawPath() == null ? "" : u.getRawPath();
     this.prefix = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+
+  /**
+   * A whole exchange, body included, lasts at most {@code timeoutMs}; then its connection is reset. The
+   * request's own timeout is an idle timeout, which a backend sending a byte now and then never trips: the
+   * caller's guard gave up long ago, but the connection stayed busy for as long as the backend kept
+   * trickling (found by FaultInjectionIT). Reset, not just abandoned, so it goes back to no pool.
+   */
+  private static void deadline(io.vertx.ext.web.client.impl.WebClientInternal client, Vertx vertx, long timeoutMs) {
+    client.addInterceptor(ctx -> {
+      if (ctx.phase() == io.vertx.ext.web.client.impl.ClientPhase.SEND_REQUEST) {
+        io.vertx.core.http.HttpClientRequest r = ctx.clientRequest();
+        long id = vertx.setTimer(Math.max(1, timeoutMs), t -> {
+          r.reset(0, new StorageException("no complete answer within " + timeoutMs + "ms"));
+          r.connection().close(); // a reset alone does not end an HTTP/1.1 exchange whose response has begun
+        });
+        r.response().compose(io.vertx.core.http.HttpClientResponse::end).onComplete(x -> vertx.cancelTimer(id));
+      }
+      ctx.next();
+    });
   }
 
   @Override
@@ -136,6 +158,11 @@ public final class PrometheusStore implements BackendStore {
     try {
       if (ct != null && ct.startsWith(STREAMED_CT)) {
         return Future.succeededFuture(RemoteReadDecoder.streamed(bytes, mint, maxt));
+      }
+      // The length a snappy block announces is allocated up front: a broken or hostile backend must not
+      // make us allocate gigabytes (Prometheus' own reader caps a decoded read the same way).
+      if (!Snappy.isValidCompressedBuffer(bytes) || Snappy.uncompressedLength(bytes) > MAX_DECODED_READ) {
+        throw new IOException("not a valid snappy block of at most " + MAX_DECODED_READ + " bytes");
       }
       return Future.succeededFuture(RemoteReadDecoder.samples(Snappy.uncompress(bytes)));
     } catch (IOException e) {
