@@ -519,9 +519,11 @@ final class Http1Upstream {
     public Future<Void> send(HttpServerResponse o) {
       out = o;
       HttpResponseStatus s = response.status();
-      o.setStatusCode(s.code());
-      if (!s.reasonPhrase().equals(HttpResponseStatus.valueOf(s.code()).reasonPhrase())) {
-        o.setStatusMessage(s.reasonPhrase());
+      if (s != HttpResponseStatus.OK) { // the decoder returns the constant for "200 OK"; a response starts as that
+        o.setStatusCode(s.code());
+        if (!s.reasonPhrase().equals(HttpResponseStatus.valueOf(s.code()).reasonPhrase())) {
+          o.setStatusMessage(s.reasonPhrase());
+        }
       }
       MultiMap oh = o.headers();
       for (Iterator<Map.Entry<CharSequence, CharSequence>> it = response.headers().iteratorCharSequence(); it.hasNext(); ) {
