@@ -146,7 +146,7 @@ final class Http1Upstream {
       ctx.put(contextKey, pool);
       pools.add(pool);
     }
-    Exchange ex = new Exchange(pool, encode(method, uri, headers, body));
+    Exchange ex = new Exchange(pool, ctx, encode(method, uri, headers, body));
     pool.acquire(ex);
     return ex.head.future();
   }
@@ -215,7 +215,6 @@ final class Http1Upstream {
 
   /** The connections of one event loop; touched only on that loop. */
   private final class Pool {
-    final ContextInternal ctx;
     final EventLoop loop;
     final Bootstrap bootstrap;
     final ArrayDeque<Conn> idle = new ArrayDeque<>();
@@ -227,7 +226,6 @@ final class Http1Upstream {
     boolean closed;
 
     Pool(ContextInternal ctx) {
-      this.ctx = ctx;
       this.loop = ctx.nettyEventLoop();
       this.bootstrap = new Bootstrap().group(loop).channelFactory(vertx.transport().channelFactory(false))
           .option(ChannelOption.TCP_NODELAY, true)
@@ -284,11 +282,11 @@ final class Http1Upstream {
           c.start(ex);
         } else {
           open--;
-          ContextInternal prev = ctx.beginDispatch();
+          ContextInternal prev = ex.ctx.beginDispatch();
           try {
             ex.fail(f.cause(), "reset");
           } finally {
-            ctx.endDispatch(prev);
+            ex.ctx.endDispatch(prev);
           }
           next();
         }
@@ -361,11 +359,14 @@ final class Http1Upstream {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       lastRead = System.nanoTime();
       Exchange e = ex;
-      ContextInternal prev = pool.ctx.beginDispatch();
+      if (e == null) { // nothing asked: a broken or confused upstream; never reuse it
+        ReferenceCountUtil.release(msg);
+        channel.close();
+        return;
+      }
+      ContextInternal prev = e.ctx.beginDispatch();
       try {
-        if (e == null) { // nothing asked: a broken or confused upstream; never reuse it
-          channel.close();
-        } else if (((HttpObject) msg).decoderResult().isFailure()) {
+        if (((HttpObject) msg).decoderResult().isFailure()) {
           channel.close();
           e.fail(((HttpObject) msg).decoderResult().cause(), "reset");
         } else {
@@ -377,7 +378,7 @@ final class Http1Upstream {
           }
         }
       } finally {
-        pool.ctx.endDispatch(prev);
+        e.ctx.endDispatch(prev);
         ReferenceCountUtil.release(msg);
       }
     }
@@ -397,11 +398,11 @@ final class Http1Upstream {
       Exchange e = ex;
       ex = null;
       channel.close();
-      ContextInternal prev = pool.ctx.beginDispatch();
+      ContextInternal prev = e.ctx.beginDispatch();
       try {
         e.fail(new IdleTimeout(timeoutMillis), "timeout");
       } finally {
-        pool.ctx.endDispatch(prev);
+        e.ctx.endDispatch(prev);
       }
     }
 
@@ -411,11 +412,11 @@ final class Http1Upstream {
       Exchange e = ex;
       if (e != null) {
         ex = null;
-        ContextInternal prev = pool.ctx.beginDispatch();
+        ContextInternal prev = e.ctx.beginDispatch();
         try {
           e.fail(new Closed(), "reset");
         } finally {
-          pool.ctx.endDispatch(prev);
+          e.ctx.endDispatch(prev);
         }
       }
     }
@@ -426,11 +427,11 @@ final class Http1Upstream {
       ex = null;
       channel.close();
       if (e != null) {
-        ContextInternal prev = pool.ctx.beginDispatch();
+        ContextInternal prev = e.ctx.beginDispatch();
         try {
           e.fail(cause, "reset");
         } finally {
-          pool.ctx.endDispatch(prev);
+          e.ctx.endDispatch(prev);
         }
       }
     }
@@ -439,6 +440,8 @@ final class Http1Upstream {
   /** One request and its response; the response relays itself once {@link #send} names the client. */
   private final class Exchange implements ApiResponse {
     final Pool pool;
+    /** The context of the request (Vert.x gives each request its own): callbacks run on it. */
+    final ContextInternal ctx;
     final long start = System.nanoTime();
     final Promise<ApiResponse> head = Promise.promise();
     ByteBuf request;
@@ -455,8 +458,9 @@ final class Http1Upstream {
     HttpServerResponse out;
     Promise<Void> relayed;
 
-    Exchange(Pool pool, ByteBuf request) {
+    Exchange(Pool pool, ContextInternal ctx, ByteBuf request) {
       this.pool = pool;
+      this.ctx = ctx;
       this.request = request;
     }
 
