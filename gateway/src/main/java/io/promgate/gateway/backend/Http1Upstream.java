@@ -208,7 +208,11 @@ final class Http1Upstream {
 
   Future<Void> close() {
     for (Pool p : pools) {
-      p.loop.execute(p::close);
+      try {
+        p.loop.execute(p::close);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the event loop is already shut down, and its channels with it
+      }
     }
     return Future.succeededFuture();
   }
