@@ -160,8 +160,11 @@ public final class GatewayServer {
 
     @Override
     public Future<?> start() {
+      // No WebSocket compression either: promgate serves no WebSockets, and its extension handler would
+      // otherwise sit in every connection's pipeline and look at every request and response.
       HttpServerOptions o = new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false)
-          .setDecompressionSupported(false).setIdleTimeout(0);
+          .setDecompressionSupported(false).setIdleTimeout(0)
+          .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
       ServerTls.apply(o, tls); // server.tls (issue 12)
       Promise<HttpServer> p = Promise.promise();
       vertx.createHttpServer(o).requestHandler(handler).listen(port, host).onComplete(p);

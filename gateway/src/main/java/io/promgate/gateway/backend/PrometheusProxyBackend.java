@@ -59,6 +59,10 @@ public final class PrometheusProxyBackend implements QueryBackend {
   private final int poolSizePerEventLoop;
   private final String contextKey;
   private final List<HttpClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The lean client for plain-HTTP upstreams (null for https, or with -Dpromgate.leanUpstream=false). */
+  private final Http1Upstream lean;
+  /** Looked up at the first answer (not at start: /metrics lists a backend once it has answered). */
+  private volatile io.promgate.gateway.metrics.Histogram upstreamLatency;
 
   public PrometheusProxyBackend(Vertx vertx, BackendConfig.Prometheus config, String tenantHeader,
       SelfMetrics metrics, int poolSizePerEventLoop) {
@@ -79,6 +83,30 @@ public final class PrometheusProxyBackend implements QueryBackend {
     this.forwardHeaders = List.copyOf(fh);
     this.poolSizePerEventLoop = poolSizePerEventLoop;
     this.contextKey = "promgate.proxy." + config.name() + "." + System.identityHashCode(this);
+    boolean useLean = !ssl && Boolean.parseBoolean(System.getProperty("promgate.leanUpstream", "true"));
+    this.lean = !useLean ? null : new Http1Upstream((io.vertx.core.internal.VertxInternal) vertx, host, port,
+        poolSizePerEventLoop, config.timeout().toMillis(), (int) Math.min(config.timeout().toMillis(), 10_000),
+        new Http1Upstream.Events() {
+          @Override
+          public void head(long nanos) {
+            observeUpstreamLatency(nanos);
+          }
+
+          @Override
+          public Throwable failed(Throwable cause, long nanos) {
+            return classify(cause, nanos);
+          }
+
+          @Override
+          public void aborted(String kind) {
+            metrics.upstreamError(config.name(), kind);
+          }
+
+          @Override
+          public Throwable serverError(int status, String body) {
+            return upstreamFailed(status, Buffer.buffer(body));
+          }
+        });
   }
 
   @Override public Future<ApiResponse> instantQuery(ApiRequest r) { return forward(r); }
@@ -140,27 +168,35 @@ public final class PrometheusProxyBackend implements QueryBackend {
     }
     h.set(tenantHeader, r.tenants().headerValue());
 
-    // The backend timeout is both the connection's idle timeout (set on the client) and a deadline for the
-    // whole exchange (see deadline()).
-    RequestOptions o = new RequestOptions().setHost(host).setPort(port).setSsl(ssl).setHeaders(h);
     Buffer body = null;
+    String uri;
     if (r.method() == HttpMethod.POST) {
-      o.setMethod(HttpMethod.POST).setURI(pathPrefix + r.apiPath());
+      uri = pathPrefix + r.apiPath();
       if (r.isForm()) {
         body = Buffer.buffer(r.mergedForm());
         h.set(HttpHeaders.CONTENT_TYPE, FORM);
       } else {
         // Not a form (e.g. remote read/write bodies): forward body and query string untouched.
         body = r.body() == null ? Buffer.buffer() : r.body();
-        o.setURI(pathPrefix + r.apiPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery()));
+        uri = pathPrefix + r.apiPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery());
         copyIfPresent(r.headers(), h, HttpHeaders.CONTENT_TYPE);
         copyIfPresent(r.headers(), h, HttpHeaders.CONTENT_ENCODING);
         copyIfPresent(r.headers(), h, REMOTE_WRITE_VERSION);
         copyIfPresent(r.headers(), h, REMOTE_READ_VERSION);
       }
     } else {
-      o.setMethod(r.method()).setURI(pathPrefix + r.apiPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery()));
+      uri = pathPrefix + r.apiPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery());
     }
+    if (lean != null) {
+      Future<ApiResponse> f = lean.exchange(r.method(), uri, h, body);
+      if (f != null) {
+        return f;
+      }
+    }
+    // The backend timeout is both the connection's idle timeout (set on the client) and a deadline for the
+    // whole exchange (see deadline()).
+    RequestOptions o = new RequestOptions().setHost(host).setPort(port).setSsl(ssl).setHeaders(h)
+        .setMethod(r.method()).setURI(uri);
     long start = System.nanoTime();
     Buffer sendBody = body;
     long[] deadline = {-1};
@@ -171,7 +207,7 @@ public final class PrometheusProxyBackend implements QueryBackend {
           return sendBody == null ? req.send() : req.send(sendBody);
         })
         .<ApiResponse>compose(resp -> {
-          metrics.upstreamLatency(config.name(), System.nanoTime() - start);
+          observeUpstreamLatency(System.nanoTime() - start);
           int status = resp.statusCode();
           if (status >= 500 && status != 503) {
             return upstreamFailed(resp);
@@ -211,20 +247,31 @@ public final class PrometheusProxyBackend implements QueryBackend {
    */
   private Future<ApiResponse> upstreamFailed(HttpClientResponse resp) {
     int status = resp.statusCode();
+    return resp.body().recover(t -> Future.succeededFuture(Buffer.buffer()))
+        .compose(b -> Future.failedFuture(upstreamFailed(status, b)));
+  }
+
+  private ApiException upstreamFailed(int status, Buffer b) {
     metrics.upstreamError(config.name(), "unavailable");
-    return resp.body().recover(t -> Future.succeededFuture(Buffer.buffer())).compose(b -> {
-      String text = b.length() > 300 ? b.getString(0, 300) + "..." : b.toString();
-      try {
-        String err = new io.vertx.core.json.JsonObject(b).getString("error");
-        if (err != null) {
-          text = err;
-        }
-      } catch (RuntimeException notJson) {
-        // keep the raw text
+    String text = b.length() > 300 ? b.getString(0, 300) + "..." : b.toString();
+    try {
+      String err = new io.vertx.core.json.JsonObject(b).getString("error");
+      if (err != null) {
+        text = err;
       }
-      return Future.failedFuture(new ApiException(ErrorType.UNAVAILABLE, "upstream " + config.name() + " ("
-          + config.url() + ") answered " + status + ": " + text.strip()));
-    });
+    } catch (RuntimeException notJson) {
+      // keep the raw text
+    }
+    return new ApiException(ErrorType.UNAVAILABLE, "upstream " + config.name() + " ("
+        + config.url() + ") answered " + status + ": " + text.strip());
+  }
+
+  private void observeUpstreamLatency(long nanos) {
+    io.promgate.gateway.metrics.Histogram h = upstreamLatency;
+    if (h == null) {
+      upstreamLatency = h = metrics.upstreamLatencyHistogram(config.name());
+    }
+    h.observeNanos(nanos);
   }
 
   private static void copyIfPresent(MultiMap from, MultiMap to, CharSequence name) {
@@ -285,6 +332,10 @@ public final class PrometheusProxyBackend implements QueryBackend {
       metrics.upstreamError(config.name(), "timeout");
       return new ApiException(ErrorType.TIMEOUT, where + " timed out after " + config.timeout().toMillis() + "ms");
     }
+    if (t instanceof Http1Upstream.IdleTimeout) {
+      metrics.upstreamError(config.name(), "timeout");
+      return new ApiException(ErrorType.TIMEOUT, where + " timed out after " + config.timeout().toMillis() + "ms");
+    }
     if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
       metrics.upstreamError(config.name(), "timeout");
       return new ApiException(ErrorType.TIMEOUT, where + " timed out: " + t.getMessage());
@@ -300,6 +351,9 @@ public final class PrometheusProxyBackend implements QueryBackend {
     List<Future<Void>> fs = new ArrayList<>();
     for (HttpClient c : clients) {
       fs.add(c.close());
+    }
+    if (lean != null) {
+      fs.add(lean.close());
     }
     return Future.all(fs).mapEmpty();
   }

@@ -14,6 +14,12 @@ public final class PromgateCli implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Vert.x otherwise sets and restores the thread's context class loader around every handler it calls
+    // (a security-manager check each time, measurable on the pass-through path). promgate deploys no
+    // verticles from other class loaders, so there is nothing to switch to. -Dvertx.disableTCCL=false wins.
+    if (System.getProperty("vertx.disableTCCL") == null) {
+      System.setProperty("vertx.disableTCCL", "true");
+    }
     int code = commandLine().execute(args);
     if (code != 0 || !RunCommand.isServing()) {
       System.exit(code);

@@ -45,7 +45,12 @@ public final class SelfMetrics {
   }
 
   public void upstreamLatency(String backend, long nanos) {
-    upstreamLatency.computeIfAbsent(backend, b -> new Histogram()).observeNanos(nanos);
+    upstreamLatencyHistogram(backend).observeNanos(nanos);
+  }
+
+  /** The histogram {@link #upstreamLatency} feeds, for callers that look it up once instead of per request. */
+  public Histogram upstreamLatencyHistogram(String backend) {
+    return upstreamLatency.computeIfAbsent(backend, b -> new Histogram());
   }
 
   /** {@code kind}: a small fixed vocabulary (unavailable, timeout, reset). */
