@@ -108,7 +108,7 @@ public final class CachingQueryBackend implements QueryBackend {
         }
         pieces.add(new Stitcher.Piece(series, s.fromT(), s.toT()));
       }
-      Buffer body = MatrixJson.render(Stitcher.stitch(pieces));
+      Buffer body = Stitcher.render(pieces);
       (hit ? cache.hits : cache.partials).increment();
       return (ApiResponse) out -> {
         out.putHeader(HEADER, hit ? "hit" : "partial");
