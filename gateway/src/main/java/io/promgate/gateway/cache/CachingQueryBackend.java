@@ -108,7 +108,6 @@ public final class CachingQueryBackend implements QueryBackend {
       }
       return vertx.executeBlocking(() -> assemble(rq, plan, all, generation, hit), false);
     }).recover(err -> {
-
       // A piece was not clean: answer exactly as an uncached promgate would.
       cache.misses.increment();
       return inner.rangeQuery(r).map(resp -> tagged(resp, "miss"));
@@ -144,8 +143,8 @@ public final class CachingQueryBackend implements QueryBackend {
 
   /**
    * Whether assembling is cheap enough for an event loop: at most {@value #INLINE_FETCHED} bytes to parse
-   * and {@value #INLINE_HELD} held bytes to copy (a copy of 4 MiB takes well under a millisecond; parsing
-   * is ~50 times slower per byte).
+   * and {@value #INLINE_HELD} held bytes to copy (copying 4 MiB takes about a millisecond at most; parsing
+   * costs tens of times more per byte).
    */
   private static boolean small(List<Segment> plan, CompositeFuture all) {
     long fetched = 0;
