@@ -94,6 +94,16 @@ public class CacheDashboard {
     System.out.printf("cached_total_ms: %.1f%nuncached_total_ms: %.1f%n", cachedAll / 1e6, uncachedAll / 1e6);
     System.out.printf("cached_refreshes_ms: %.1f%nuncached_refreshes_ms: %.1f%n", cachedRefresh / 1e6,
         uncachedRefresh / 1e6);
+    // On a shared machine one stalled load can swing the totals' ratio: the median per refresh shows it.
+    double[] perLoad = new double[refreshes];
+    for (int i = 1; i <= refreshes; i++) {
+      perLoad[i - 1] = (double) uncached[i] / Math.max(1, cached[i]);
+    }
+    Arrays.sort(perLoad);
+    if (refreshes > 0) {
+      System.out.printf("median_refresh_ratio: %.2f%n", refreshes % 2 == 1 ? perLoad[refreshes / 2]
+          : (perLoad[refreshes / 2 - 1] + perLoad[refreshes / 2]) / 2);
+    }
     System.out.printf("cold_ratio: %.2f%n", (double) uncachedAll / cachedAll);
     System.out.printf("ratio: %.2f%n", (double) uncachedRefresh / cachedRefresh);
     if (mismatches > 0) {

@@ -1,5 +1,6 @@
 package io.promgate.gateway.cache;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +15,33 @@ record Extent(long firstT, long lastT, List<SeriesPoints> series, long bytes) {
       b += s.bytes() + 8;
     }
     return new Extent(firstT, lastT, List.copyOf(series), b);
+  }
+
+  /**
+   * This extent grown to {@code toT} by the points of {@code later} (sorted in label order) at times
+   * {@code [fromT, toT]}, where {@code fromT} is the grid time right after {@link #lastT}. Costs the new
+   * points and a walk over the series, not a copy of what is held (a dashboard's refresh adds a point).
+   */
+  Extent append(long fromT, long toT, List<SeriesPoints> later) {
+    List<SeriesPoints> out = new ArrayList<>(series.size() + 4);
+    int i = 0;
+    int j = 0;
+    while (i < series.size() || j < later.size()) {
+      int c = i == series.size() ? 1 : j == later.size() ? -1
+          : SeriesPoints.LABEL_ORDER.compare(series.get(i).labels(), later.get(j).labels());
+      if (c < 0) {
+        out.add(series.get(i++));
+      } else if (c > 0) {
+        SeriesPoints s = later.get(j++);
+        SeriesPoints cut = new SeriesPoints(s.labels(), s.metric(), Points.EMPTY, Points.EMPTY).append(s, fromT, toT);
+        if (!cut.isEmpty()) {
+          out.add(cut);
+        }
+      } else {
+        out.add(series.get(i++).append(later.get(j++), fromT, toT));
+      }
+    }
+    return of(firstT, toT, out);
   }
 
   /** Caffeine weighs in ints. */

@@ -22,12 +22,12 @@ import java.util.List;
  */
 final class MatrixJson {
   private static final JsonFactory JSON = new JsonFactory();
-  private static final byte[] HEAD = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+  static final byte[] HEAD = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
       .getBytes(StandardCharsets.UTF_8);
-  private static final byte[] TAIL = "]}}".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] METRIC = "{\"metric\":".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] VALUES = ",\"values\":[".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] HISTOGRAMS = ",\"histograms\":[".getBytes(StandardCharsets.UTF_8);
+  static final byte[] TAIL = "]}}".getBytes(StandardCharsets.UTF_8);
+  static final byte[] METRIC = "{\"metric\":".getBytes(StandardCharsets.UTF_8);
+  static final byte[] VALUES = ",\"values\":[".getBytes(StandardCharsets.UTF_8);
+  static final byte[] HISTOGRAMS = ",\"histograms\":[".getBytes(StandardCharsets.UTF_8);
 
   private MatrixJson() {}
 
@@ -163,7 +163,7 @@ final class MatrixJson {
   static Buffer render(List<SeriesPoints> series) {
     long size = HEAD.length + TAIL.length;
     for (SeriesPoints s : series) {
-      size += s.metric().length + 40 + s.floats().data().length + s.histograms().data().length;
+      size += s.metric().length + 40 + s.floats().offset(s.floats().size()) + s.histograms().offset(s.histograms().size());
     }
     Buffer out = Buffer.buffer((int) Math.min(Integer.MAX_VALUE - 8, size));
     out.appendBytes(HEAD);
@@ -189,6 +189,6 @@ final class MatrixJson {
       return;
     }
     // Every point is stored with a trailing comma: drop the last one.
-    out.appendBytes(key).appendBytes(p.data(), 0, p.offsets()[p.size()] - 1).appendByte((byte) ']');
+    out.appendBytes(key).appendBytes(p.data(), 0, p.offset(p.size()) - 1).appendByte((byte) ']');
   }
 }

@@ -118,6 +118,11 @@ public final class ResultsCache implements SelfMetrics.MetricsSource {
         if (a >= old.firstT() && b <= old.lastT()) {
           continue; // nothing new
         }
+        if (a >= old.firstT()) {
+          // Growing forward, as every refresh of a dashboard does: no copy of what the slot holds.
+          extents.put(sk, old.append(old.lastT() + step, b, series));
+          continue;
+        }
         if (a < old.firstT()) {
           pieces.add(new Stitcher.Piece(series, a, old.firstT() - step));
         }

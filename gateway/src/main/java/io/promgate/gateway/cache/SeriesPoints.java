@@ -45,6 +45,18 @@ record SeriesPoints(String[] labels, byte[] metric, Points floats, Points histog
     return String.join("\u0000", labels);
   }
 
+  /**
+   * This series followed by {@code later}'s points at times {@code [fromT, toT]}, all after this one's
+   * (in place when it can, see {@link Points#append}); this series' metric text is kept, as a stitch keeps
+   * the first piece's.
+   */
+  SeriesPoints append(SeriesPoints later, long fromT, long toT) {
+    Points f = floats.append(later.floats, later.floats.lowerBound(fromT), later.floats.lowerBound(toT + 1));
+    Points h = histograms.append(later.histograms, later.histograms.lowerBound(fromT),
+        later.histograms.lowerBound(toT + 1));
+    return f == floats && h == histograms ? this : new SeriesPoints(labels, metric, f, h);
+  }
+
   boolean isEmpty() {
     return floats.size() == 0 && histograms.size() == 0;
   }

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,6 +47,8 @@ final class CacheBed implements AutoCloseable {
 
   final TestClock clock;
   final Map<String, MemoryStorage> stores = new ConcurrentHashMap<>();
+  /** {@code [mint, maxt]} of every querier the read path opened on a store. */
+  final List<long[]> reads = new CopyOnWriteArrayList<>();
   final CachePlugin cachePlugin;
   final PromgateHarness gw;
 
@@ -55,7 +58,10 @@ final class CacheBed implements AutoCloseable {
         + dir.resolve("unused") + " }\ncache: " + cacheYaml + "\n");
     cachePlugin = new CachePlugin(clock);
     gw = PromgateHarness.start(c, List.of(
-        new FederationPlugin(GuardOptions.defaults(), ReadMode.AUTO, t -> store(t), clock), cachePlugin));
+        new FederationPlugin(GuardOptions.defaults(), ReadMode.AUTO, t -> (mint, maxt) -> {
+          reads.add(new long[] {mint, maxt});
+          return store(t).querier(mint, maxt);
+        }, clock), cachePlugin));
   }
 
   MemoryStorage store(String tenant) {

@@ -111,6 +111,45 @@ class CachedAnswersTest {
   }
 
   @Test
+  void aRefreshReadsOnlyWhatItsFreshTailNeeds() throws Exception {
+    bed("{ max-freshness: 1m }");
+    String q = "sum by (job) (rate(req_total[5m]))";
+    long s = 60_000;
+    for (int refresh = 0; refresh < 6; refresh++) {
+      long now = bed.clock.millis();
+      long end = now / s * s;
+      long start = (now - 24 * H) / s * s;
+      bed.reads.clear();
+      CacheBed.Answer c = bed.range("a", q, start, end, "60");
+      if (refresh > 0) {
+        assertThat(c.cache()).isEqualTo("partial");
+        // The tail is the steps after the last cached one (at most now - 1m when the previous refresh, 30 s
+        // ago, stored it): its 5m ranges, not the day.
+        assertThat(bed.reads).isNotEmpty().allSatisfy(r -> {
+          assertThat(r[0]).isGreaterThanOrEqualTo(now - 30_000 - 60_000 - s - 5 * 60_000 - 1);
+          assertThat(r[1]).isLessThanOrEqualTo(end);
+        });
+      }
+      assertThat(c.body()).isEqualTo(bed.uncached("a", q, start, end, "60").body());
+      bed.clock.advance(30_000);
+    }
+  }
+
+  @Test
+  void aWideGapIsAssembledOnAWorkerAndAnsweredTheSame() throws Exception {
+    bed("{ max-freshness: 1m }");
+    bed.range("a", "req_total", NOW - 2 * H, NOW - H, "60");
+    // A day of 8 series around a cached hour: hundreds of KiB to parse, too much for the event loop.
+    CacheBed.Answer c = bed.range("a", "req_total", NOW - 26 * H, NOW, "60");
+    assertThat(c.cache()).isEqualTo("partial");
+    assertThat(c.body().length()).isGreaterThan(128 * 1024);
+    assertThat(c.body()).isEqualTo(bed.uncached("a", "req_total", NOW - 26 * H, NOW, "60").body());
+    CacheBed.Answer again = bed.range("a", "req_total", NOW - 26 * H, NOW, "60");
+    assertThat(again.cache()).isEqualTo("partial");
+    assertThat(again.body()).isEqualTo(c.body());
+  }
+
+  @Test
   void stepsThatDoNotDivideTheExtentAndWindowsSlidingOffTheGrid() throws Exception {
     bed("{ extent: 1h, max-freshness: 1m }");
     long start = NOW - 5 * H - 13_000;

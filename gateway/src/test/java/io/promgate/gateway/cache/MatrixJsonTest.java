@@ -29,9 +29,57 @@ class MatrixJsonTest {
     List<SeriesPoints> s = MatrixJson.parse(in);
     assertThat(s).hasSize(3);
     assertThat(s.get(0).labels()).containsExactly("__name__", "h", "job", "a<b\"");
-    assertThat(s.get(0).histograms().ts()).containsExactly(1_700_000_000_000L, 1_700_000_060_500L);
+    assertThat(s.get(0).histograms().size()).isEqualTo(2);
+    assertThat(s.get(0).histograms().ts(1)).isEqualTo(1_700_000_060_500L);
     assertThat(s.get(1).floats().size()).isEqualTo(3);
     assertThat(MatrixJson.render(s).toString(StandardCharsets.UTF_8)).isEqualTo(PROMETHEUS);
+  }
+
+  @Test
+  void renderingPiecesAndGrowingExtentsKeepFloatsAndHistogramsByteIdentical() {
+    List<SeriesPoints> s = MatrixJson.parse(PROMETHEUS.getBytes(StandardCharsets.UTF_8));
+    long t0 = 1_700_000_000_000L;
+    long t1 = 1_700_000_060_500L;
+    long t2 = 1_700_000_120_000L;
+    List<Stitcher.Piece> ps = List.of(new Stitcher.Piece(s, t0, t0), new Stitcher.Piece(s, t1, t1),
+        new Stitcher.Piece(s, t2, t2));
+    assertThat(Stitcher.render(ps).toString(StandardCharsets.UTF_8)).isEqualTo(PROMETHEUS);
+    Extent e = Extent.of(t0, t0, Stitcher.stitch(List.of(ps.get(0)))).append(t1, t1, s).append(t2, t2, s);
+    assertThat(MatrixJson.render(e.series()).toString(StandardCharsets.UTF_8)).isEqualTo(PROMETHEUS);
+  }
+
+  /**
+   * An extent grown point by point equals the whole, also when an older view of it is grown again (the
+   * second grower must copy, never write into what the first one now shows).
+   */
+  @Property(tries = 40)
+  void growingExtentsInPlaceNeverChangesWhatAnotherViewShows(@ForAll @IntRange(min = 0, max = 10_000) int seed) {
+    Random rnd = new Random(seed);
+    long step = 15_000;
+    int points = 2 + rnd.nextInt(150);
+    String whole = randomMatrix(rnd, step, points);
+    List<SeriesPoints> parsed = MatrixJson.parse(whole.getBytes(StandardCharsets.UTF_8));
+    long t0 = 1_700_000_000_000L;
+    Extent e = Extent.of(t0, t0, Stitcher.stitch(List.of(new Stitcher.Piece(parsed, t0, t0))));
+    Extent fork = null;
+    String forkText = null;
+    long t = t0;
+    while (t < t0 + (points - 1) * step) {
+      long to = Math.min(t0 + (points - 1) * step, t + step * (1 + rnd.nextInt(4)));
+      e = e.append(t + step, to, parsed);
+      t = to;
+      if (fork == null && rnd.nextInt(3) == 0) {
+        fork = e;
+        forkText = MatrixJson.render(e.series()).toString(StandardCharsets.UTF_8);
+      }
+    }
+    assertThat(MatrixJson.render(e.series()).toString(StandardCharsets.UTF_8)).isEqualTo(whole);
+    if (fork != null && fork.lastT() < t) {
+      Extent again = fork.append(fork.lastT() + step, t, parsed);
+      assertThat(MatrixJson.render(again.series()).toString(StandardCharsets.UTF_8)).isEqualTo(whole);
+      assertThat(MatrixJson.render(fork.series()).toString(StandardCharsets.UTF_8)).isEqualTo(forkText);
+      assertThat(MatrixJson.render(e.series()).toString(StandardCharsets.UTF_8)).isEqualTo(whole);
+    }
   }
 
   @ParameterizedTest
@@ -65,28 +113,7 @@ class MatrixJsonTest {
     Random rnd = new Random(seed);
     long step = 1000L * (1 + rnd.nextInt(120));
     int points = 1 + rnd.nextInt(200);
-    StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
-    int series = rnd.nextInt(6);
-    for (int s = 0; s < series; s++) {
-      if (s > 0) {
-        sb.append(',');
-      }
-      sb.append("{\"metric\":{\"i\":\"").append(s).append("\"},\"values\":[");
-      // Each series lives in a random sub-range with random holes, as series come and go.
-      int from = rnd.nextInt(points);
-      int to = from + rnd.nextInt(points - from);
-      boolean first = true;
-      for (int k = from; k <= to; k++) {
-        if (rnd.nextInt(5) == 0 && k != from) {
-          continue;
-        }
-        sb.append(first ? "" : ",").append('[').append(RangeRequest.seconds(1_700_000_000_000L + k * step))
-            .append(",\"").append(rnd.nextDouble()).append("\"]");
-        first = false;
-      }
-      sb.append("]}");
-    }
-    String whole = sb.append("]}}").toString();
+    String whole = randomMatrix(rnd, step, points);
     List<SeriesPoints> parsed = MatrixJson.parse(whole.getBytes(StandardCharsets.UTF_8));
     assertThat(parsed).isNotNull();
     List<Long> cuts = new ArrayList<>();
@@ -104,5 +131,31 @@ class MatrixJsonTest {
     }
     ps.add(new Stitcher.Piece(parsed, from, 1_700_000_000_000L + (points - 1) * step));
     assertThat(MatrixJson.render(Stitcher.stitch(ps)).toString(StandardCharsets.UTF_8)).isEqualTo(whole);
+    assertThat(Stitcher.render(ps).toString(StandardCharsets.UTF_8)).isEqualTo(whole);
+  }
+
+  /** Up to 5 series over {@code points} steps, each in a random sub-range with random holes, as series come and go. */
+  static String randomMatrix(Random rnd, long step, int points) {
+    StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
+    int series = rnd.nextInt(6);
+    for (int s = 0; s < series; s++) {
+      if (s > 0) {
+        sb.append(',');
+      }
+      sb.append("{\"metric\":{\"i\":\"").append(s).append("\"},\"values\":[");
+      int from = rnd.nextInt(points);
+      int to = from + rnd.nextInt(points - from);
+      boolean first = true;
+      for (int k = from; k <= to; k++) {
+        if (rnd.nextInt(5) == 0 && k != from) {
+          continue;
+        }
+        sb.append(first ? "" : ",").append('[').append(RangeRequest.seconds(1_700_000_000_000L + k * step))
+            .append(",\"").append(rnd.nextDouble()).append("\"]");
+        first = false;
+      }
+      sb.append("]}");
+    }
+    return sb.append("]}}").toString();
   }
 }
