@@ -122,7 +122,7 @@ public final class FederatedBackend implements QueryBackend {
     FederatedQueryable.Options opts;
     try {
       opts = new FederatedQueryable.Options(ApiParams.bool(p, "partial_response", partialDefault),
-          ApiParams.replicaLabels(p, replicaLabels));
+          ApiParams.replicaLabels(p, replicaLabels), r.headers());
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
@@ -187,7 +187,7 @@ public final class FederatedBackend implements QueryBackend {
   private FederatedQueryable.Options opts(ApiRequest r) {
     MultiMap p = r.params();
     return new FederatedQueryable.Options(ApiParams.bool(p, "partial_response", partialDefault),
-        ApiParams.replicaLabels(p, replicaLabels));
+        ApiParams.replicaLabels(p, replicaLabels), r.headers());
   }
 
   @Override
