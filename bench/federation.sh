@@ -17,6 +17,20 @@ WARMUP="${WARMUP:-3}"
 source "$(dirname "$0")/lib.sh"
 require_bins prometheus promtool java curl awk
 
+# start_prom and start_gw run inside $(...): a PIDS+= there is lost with the subshell, and the servers
+# outlived the run. They record their child in a file that the exit trap reads.
+track() { echo "$1" >>"$WORK/pids"; }
+stop_tracked() {
+  if [[ -f "$WORK/pids" ]]; then
+    while read -r p; do kill "$p" 2>/dev/null || true; done <"$WORK/pids"
+    while read -r p; do
+      for ((i = 0; i < 100; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    done <"$WORK/pids"
+  fi
+  cleanup
+}
+trap stop_tracked EXIT
+
 
 NOW=$(date +%s)
 END=$(( NOW / 15 * 15 ))
@@ -50,7 +64,7 @@ start_prom() { # name from to
   port=$(free_port)
   prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/tsdb" \
     --web.listen-address="127.0.0.1:$port" --log.level=warn >"$dir/log" 2>&1 &
-  PIDS+=($!)
+  track $!
   wait_http "http://127.0.0.1:$port/-/ready" 30
   echo "$port"
 }
@@ -71,7 +85,7 @@ start_gw() { # name config-body
   # The launcher rebuilds the jar when any main source is newer than it.
   JAVA_OPTS="${PROMGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m}" "$ROOT/promgate" run \
     --config "$WORK/$1.yaml" >"$WORK/$1.log" 2>&1 &
-  PIDS+=($!)
+  track $!
   wait_http "http://127.0.0.1:$port/-/ready" 60
   echo "$port"
 }
