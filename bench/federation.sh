@@ -65,7 +65,7 @@ start_prom() { # name from to
   prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/tsdb" \
     --web.listen-address="127.0.0.1:$port" --log.level=warn >"$dir/log" 2>&1 &
   track $!
-  wait_http "http://127.0.0.1:$port/-/ready" 30
+  wait_http "http://127.0.0.1:$port/-/ready" 120
   echo "$port"
 }
 
@@ -86,7 +86,7 @@ start_gw() { # name config-body
   JAVA_OPTS="${PROMGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m}" "$ROOT/promgate" run \
     --config "$WORK/$1.yaml" >"$WORK/$1.log" 2>&1 &
   track $!
-  wait_http "http://127.0.0.1:$port/-/ready" 60
+  wait_http "http://127.0.0.1:$port/-/ready" 120
   echo "$port"
 }
 
