@@ -4,16 +4,32 @@
 # raw data from all three by remote read, merges and evaluates itself). Data: 3h of 15s samples built into
 # blocks with promtool. Prints per-query median times and, last, `ratio: X` = median federated / median single.
 #
-# Env: RUNS (5 per query), SERIES (40 counter series), PROMGATE_JAVA_OPTS.
+# Env: RUNS (5 per query), WARMUP (3 untimed rounds over all queries), SERIES (40 counter series),
+# PROMGATE_JAVA_OPTS.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS="${RUNS:-5}"
 SERIES="${SERIES:-40}"
+WARMUP="${WARMUP:-3}"
 
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_bins prometheus promtool java curl awk
+
+# start_prom and start_gw run inside $(...): a PIDS+= there is lost with the subshell, and the servers
+# outlived the run. They record their child in a file that the exit trap reads.
+track() { echo "$1" >>"$WORK/pids"; }
+stop_tracked() {
+  if [[ -f "$WORK/pids" ]]; then
+    while read -r p; do kill "$p" 2>/dev/null || true; done <"$WORK/pids"
+    while read -r p; do
+      for ((i = 0; i < 100; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    done <"$WORK/pids"
+  fi
+  cleanup
+}
+trap stop_tracked EXIT
 
 
 NOW=$(date +%s)
@@ -48,8 +64,8 @@ start_prom() { # name from to
   port=$(free_port)
   prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/tsdb" \
     --web.listen-address="127.0.0.1:$port" --log.level=warn >"$dir/log" 2>&1 &
-  PIDS+=($!)
-  wait_http "http://127.0.0.1:$port/-/ready" 30
+  track $!
+  wait_http "http://127.0.0.1:$port/-/ready" 120
   echo "$port"
 }
 
@@ -69,24 +85,29 @@ start_gw() { # name config-body
   # The launcher rebuilds the jar when any main source is newer than it.
   JAVA_OPTS="${PROMGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m}" "$ROOT/promgate" run \
     --config "$WORK/$1.yaml" >"$WORK/$1.log" 2>&1 &
-  PIDS+=($!)
-  wait_http "http://127.0.0.1:$port/-/ready" 60
+  track $!
+  wait_http "http://127.0.0.1:$port/-/ready" 120
   echo "$port"
 }
 
-G_SINGLE=$(start_gw single "backends:
+# The results cache is off on both sides: it would answer the repeated runs from memory and time itself,
+# not the federation.
+G_SINGLE=$(start_gw single "cache: { max-bytes: 0 }
+backends:
   all: { type: prometheus, url: http://127.0.0.1:$P_ALL }")
-# The end of the route's newest window is relative to promgate's clock: the split is at now-1h and now-2h,
-# which is where the data was cut (END is at most 15s before now).
-G_FED=$(start_gw federated "backends:
+# Absolute windows at the cuts of the data (END-2h, END-1h), not relative ones: by the time the queries run,
+# now-1h has moved past END-1h, and a relative split would route the samples in between to a server that
+# does not hold them.
+G_FED=$(start_gw federated "cache: { max-bytes: 0 }
+backends:
   p1: { type: prometheus, url: http://127.0.0.1:$P1 }
   p2: { type: prometheus, url: http://127.0.0.1:$P2 }
   p3: { type: prometheus, url: http://127.0.0.1:$P3 }
 routes:
   - windows:
-      - { newer-than: 1h, backends: [p3] }
-      - { newer-than: 2h, older-than: 1h, backends: [p2] }
-      - { older-than: 2h, backends: [p1] }")
+      - { from: $(( END - 3600 )), backends: [p3] }
+      - { from: $(( END - 7200 )), to: $(( END - 3600 )), backends: [p2] }
+      - { to: $(( END - 7200 )), backends: [p1] }")
 
 QUERIES=(
   'sum(rate(bench_requests_total[5m]))'
@@ -101,21 +122,34 @@ QUERIES=(
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-time_query() { # port query -> median ms
-  local port=$1 q=$2 i
-  for ((i = 0; i < RUNS + 1; i++)); do
-    curl -sS -o /dev/null -w '%{time_total}\n' --get "http://127.0.0.1:$port/api/v1/query_range" \
-      --data-urlencode "query=$q" --data-urlencode "start=$(( END - 3 * 3600 + 300 ))" \
-      --data-urlencode "end=$END" --data-urlencode "step=60"
-  done | tail -n "$RUNS" | awk '{print $1 * 1000}' | median
+run_query() { # port query -> seconds
+  curl -sS -o /dev/null -w '%{time_total}\n' --get "http://127.0.0.1:$1/api/v1/query_range" \
+    --data-urlencode "query=$2" --data-urlencode "start=$(( END - 3 * 3600 + 300 ))" \
+    --data-urlencode "end=$END" --data-urlencode "step=60"
 }
+
+# Warm both JVMs on the whole query set first: the federated side runs the engine, decoders and merges,
+# which the JIT has to compile before they are timed; the single side only relays.
+for ((w = 0; w < WARMUP; w++)); do
+  for q in "${QUERIES[@]}"; do
+    run_query "$G_SINGLE" "$q" >/dev/null
+    run_query "$G_FED" "$q" >/dev/null
+  done
+done
 
 SINGLES=()
 FEDS=()
 printf '%-60s %12s %12s\n' query single_ms federated_ms
 for q in "${QUERIES[@]}"; do
-  s=$(time_query "$G_SINGLE" "$q")
-  f=$(time_query "$G_FED" "$q")
+  # Alternate the two sides run by run, so that load from other processes hits both alike.
+  : >"$WORK/s.txt"
+  : >"$WORK/f.txt"
+  for ((i = 0; i < RUNS; i++)); do
+    run_query "$G_SINGLE" "$q" | awk '{print $1 * 1000}' >>"$WORK/s.txt"
+    run_query "$G_FED" "$q" | awk '{print $1 * 1000}' >>"$WORK/f.txt"
+  done
+  s=$(median <"$WORK/s.txt")
+  f=$(median <"$WORK/f.txt")
   SINGLES+=("$s")
   FEDS+=("$f")
   printf '%-60s %12.1f %12.1f\n' "$q" "$s" "$f"

@@ -13,15 +13,27 @@ import java.util.Objects;
  * @param tls whether to speak TLS
  * @param tlsCaPath PEM file of the CAs to trust; null uses the JVM's trust store
  * @param tlsInsecure skip certificate verification (tests only)
+ * @param tlsCertPath PEM client certificate for mutual TLS; null presents none
+ * @param tlsKeyPath PEM key of {@code tlsCertPath}
  */
 public record StoreApiClientConfig(
-    String host, int port, String tenant, Duration timeout, boolean tls, String tlsCaPath, boolean tlsInsecure) {
+    String host, int port, String tenant, Duration timeout, boolean tls, String tlsCaPath, boolean tlsInsecure,
+    String tlsCertPath, String tlsKeyPath) {
+
+  /** Without a client certificate. */
+  public StoreApiClientConfig(String host, int port, String tenant, Duration timeout, boolean tls, String tlsCaPath,
+      boolean tlsInsecure) {
+    this(host, port, tenant, timeout, tls, tlsCaPath, tlsInsecure, null, null);
+  }
 
   public StoreApiClientConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(timeout, "timeout");
     if (port <= 0 || port > 65535) {
       throw new IllegalArgumentException("storeapi backend: port out of range: " + port);
+    }
+    if ((tlsCertPath == null) != (tlsKeyPath == null)) {
+      throw new IllegalArgumentException("storeapi backend: a client certificate needs both cert and key");
     }
   }
 
@@ -44,14 +56,19 @@ public record StoreApiClientConfig(
   }
 
   public StoreApiClientConfig withTenant(String tenant) {
-    return new StoreApiClientConfig(host, port, tenant, timeout, tls, tlsCaPath, tlsInsecure);
+    return new StoreApiClientConfig(host, port, tenant, timeout, tls, tlsCaPath, tlsInsecure, tlsCertPath, tlsKeyPath);
   }
 
   public StoreApiClientConfig withTimeout(Duration timeout) {
-    return new StoreApiClientConfig(host, port, tenant, timeout, tls, tlsCaPath, tlsInsecure);
+    return new StoreApiClientConfig(host, port, tenant, timeout, tls, tlsCaPath, tlsInsecure, tlsCertPath, tlsKeyPath);
   }
 
   public StoreApiClientConfig withTls(String caPath, boolean insecure) {
-    return new StoreApiClientConfig(host, port, tenant, timeout, true, caPath, insecure);
+    return new StoreApiClientConfig(host, port, tenant, timeout, true, caPath, insecure, tlsCertPath, tlsKeyPath);
+  }
+
+  /** TLS with a client certificate (mutual TLS). */
+  public StoreApiClientConfig withClientCertificate(String certPath, String keyPath) {
+    return new StoreApiClientConfig(host, port, tenant, timeout, true, tlsCaPath, tlsInsecure, certPath, keyPath);
   }
 }

@@ -73,6 +73,10 @@ public final class StoreApiQueryable implements Queryable {
       if (config.tlsCaPath() != null) {
         http.setTrustOptions(new PemTrustOptions().addCertPath(config.tlsCaPath()));
       }
+      if (config.tlsCertPath() != null) {
+        http.setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(config.tlsCertPath())
+            .setKeyPath(config.tlsKeyPath()));
+      }
     }
     // Thanos stores send frames of up to ~1 MiB of chunks (and batches of them); Vert.x' 256 KiB default
     // would reject those. The deadline is also enforced locally, so a silent server cannot hang a query.

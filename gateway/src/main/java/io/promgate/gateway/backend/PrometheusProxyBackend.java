@@ -63,6 +63,8 @@ public final class PrometheusProxyBackend implements QueryBackend {
   private final Http1Upstream lean;
   /** Looked up at the first answer (not at start: /metrics lists a backend once it has answered). */
   private volatile io.promgate.gateway.metrics.Histogram upstreamLatency;
+  /** From {@code basic-auth} / {@code bearer-token[-file]}; null when the backend has none. */
+  private final String authorization;
 
   public PrometheusProxyBackend(Vertx vertx, BackendConfig.Prometheus config, String tenantHeader,
       SelfMetrics metrics, int poolSizePerEventLoop) {
@@ -107,6 +109,8 @@ public final class PrometheusProxyBackend implements QueryBackend {
             return upstreamFailed(status, Buffer.buffer(body));
           }
         });
+    this.authorization = io.promgate.gateway.backend.prometheus.BackendCredentials.authorization(config.auth())
+        .orElse(null);
   }
 
   @Override public Future<ApiResponse> instantQuery(ApiRequest r) { return forward(r); }
@@ -127,6 +131,11 @@ public final class PrometheusProxyBackend implements QueryBackend {
   public Future<Boolean> ready() {
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setSsl(ssl)
         .setURI(pathPrefix + "/-/ready").setTimeout(Math.min(config.timeout().toMillis(), 5000));
+    // A Prometheus behind basic auth (web.config.file) guards /-/ready too.
+    config.headers().forEach(o::putHeader);
+    if (authorization != null) {
+      o.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+    }
     return client().request(o).compose(req -> req.send()).compose(resp -> {
       int s = resp.statusCode();
       return resp.body().map(b -> s == 200);
@@ -165,6 +174,9 @@ public final class PrometheusProxyBackend implements QueryBackend {
     }
     for (Map.Entry<String, String> e : config.headers().entrySet()) {
       h.set(e.getKey(), e.getValue());
+    }
+    if (authorization != null) {
+      h.set(HttpHeaders.AUTHORIZATION, authorization);
     }
     h.set(tenantHeader, r.tenants().headerValue());
 

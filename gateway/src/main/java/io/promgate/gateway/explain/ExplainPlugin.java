@@ -3,7 +3,6 @@ package io.promgate.gateway.explain;
 import io.promgate.gateway.GatewayContext;
 import io.promgate.gateway.GatewayPlugin;
 import io.promgate.gateway.backend.prometheus.PrometheusStore;
-import io.promgate.gateway.backend.prometheus.ReadMode;
 import io.promgate.gateway.federation.BackendStore;
 import io.promgate.gateway.federation.QueryableStore;
 import io.promgate.gateway.federation.StoreApiStore;
@@ -56,7 +55,7 @@ public final class ExplainPlugin implements GatewayPlugin {
     String tenantHeader = c.tenancy().upstreamHeader();
     for (BackendConfig b : c.backends().values()) {
       if (b instanceof BackendConfig.Prometheus p) {
-        stores.put(p.name(), new PrometheusStore(ctx.vertx(), p, tenantHeader, ReadMode.AUTO));
+        stores.put(p.name(), new PrometheusStore(ctx.vertx(), p, tenantHeader));
       } else if (b instanceof BackendConfig.StoreApi s) {
         stores.put(s.name(), new StoreApiStore(ctx.vertx(), s));
       } else if (b instanceof BackendConfig.Local l) {

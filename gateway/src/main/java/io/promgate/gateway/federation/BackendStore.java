@@ -30,6 +30,14 @@ public interface BackendStore {
   /** Sorted values of {@code name} over series matching the matchers (all series when empty). */
   Future<List<String>> labelValues(String tenant, String name, long mint, long maxt, List<LabelMatcher> matchers);
 
+  /**
+   * This store for one client request: a backend that forwards client headers ({@code forward-headers})
+   * returns a view sending them; the others return themselves.
+   */
+  default BackendStore forClient(io.vertx.core.MultiMap clientHeaders) {
+    return this;
+  }
+
   default Future<Void> close() {
     return Future.succeededFuture();
   }

@@ -133,7 +133,7 @@ public final class FederatedBackend implements QueryBackend {
     FederatedQueryable.Options opts;
     try {
       opts = new FederatedQueryable.Options(ApiParams.bool(p, "partial_response", partialDefault),
-          ApiParams.replicaLabels(p, replicaLabels));
+          ApiParams.replicaLabels(p, replicaLabels), r.headers());
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
@@ -265,7 +265,7 @@ public final class FederatedBackend implements QueryBackend {
   private FederatedQueryable.Options opts(ApiRequest r) {
     MultiMap p = r.params();
     return new FederatedQueryable.Options(ApiParams.bool(p, "partial_response", partialDefault),
-        ApiParams.replicaLabels(p, replicaLabels));
+        ApiParams.replicaLabels(p, replicaLabels), r.headers());
   }
 
   @Override

@@ -43,10 +43,17 @@ import java.util.Set;
 public final class FederatedQueryable {
   public static final String TENANT_LABEL = "__tenant_id__";
 
-  /** Per request: partial responses allowed, and the replica labels to deduplicate on (empty: no dedup). */
-  public record Options(boolean partialResponse, Set<String> replicaLabels) {
+  /**
+   * Per request: partial responses allowed, the replica labels to deduplicate on (empty: no dedup), and the
+   * client's headers (backends pick their {@code forward-headers} from them; null: none).
+   */
+  public record Options(boolean partialResponse, Set<String> replicaLabels, io.vertx.core.MultiMap clientHeaders) {
     public Options {
       replicaLabels = Set.copyOf(replicaLabels);
+    }
+
+    public Options(boolean partialResponse, Set<String> replicaLabels) {
+      this(partialResponse, replicaLabels, null);
     }
   }
 
@@ -90,7 +97,8 @@ public final class FederatedQueryable {
         for (Assignment a : sp.assignments()) {
           SelectHints hints = new SelectHints(a.startMs(), a.endMs(), step, 0, u.func(), List.of(), false);
           Future<SeriesSet> f = guarded(a.backend(),
-              () -> stores.get(a.backend()).select(tenant, a.startMs(), a.endMs(), hints, sp.selector().matchers()));
+              () -> stores.get(a.backend()).forClient(opts.clientHeaders())
+                  .select(tenant, a.startMs(), a.endMs(), hints, sp.selector().matchers()));
           calls.add(new Call(useIndex.get(k), tenant, a.backend(), f));
         }
       }
@@ -147,8 +155,18 @@ public final class FederatedQueryable {
   }
 
   <T> Future<T> guarded(String backend, java.util.function.Supplier<Future<T>> call) {
-    BackendGuard g = guards.guard(backend, timeoutOf(configs.get(backend)));
+    BackendGuard g = guards.guard(backend, timeoutOf(configs.get(backend)), guardOf(configs.get(backend)));
     return g.call(call);
+  }
+
+  static io.promgate.routing.config.BackendClient.Guard guardOf(BackendConfig c) {
+    if (c instanceof BackendConfig.Prometheus p) {
+      return p.guard();
+    }
+    if (c instanceof BackendConfig.StoreApi s) {
+      return s.guard();
+    }
+    return io.promgate.routing.config.BackendClient.Guard.DEFAULT;
   }
 
   static Duration timeoutOf(BackendConfig c) {

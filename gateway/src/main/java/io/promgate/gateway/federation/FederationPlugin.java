@@ -37,11 +37,15 @@ public final class FederationPlugin implements GatewayPlugin {
   private volatile FederatedBackend installed;
   private volatile GuardRegistry guards;
 
+  /** Each backend with its configured {@code read:}, {@code breaker:} and {@code bulkhead:}. */
   public FederationPlugin() {
-    this(GuardOptions.defaults(), ReadMode.valueOf(System.getProperty("promgate.prometheus.readMode", "AUTO")), null,
-        Clock.systemUTC());
+    this(null, null, null, Clock.systemUTC());
   }
 
+  /**
+   * @param guardOptions breaker and bulkhead for every backend, or null for each backend's config
+   * @param readMode read mode for every {@code prometheus} backend, or null for each backend's {@code read:}
+   */
   public FederationPlugin(GuardOptions guardOptions, ReadMode readMode, Function<String, Queryable> localStore,
       Clock clock) {
     this.guardOptions = guardOptions;
@@ -74,7 +78,8 @@ public final class FederationPlugin implements GatewayPlugin {
     Map<String, QueryBackend> passThrough = new LinkedHashMap<>();
     for (BackendConfig b : c.backends().values()) {
       if (b instanceof BackendConfig.Prometheus p) {
-        stores.put(p.name(), new PrometheusStore(ctx.vertx(), p, tenantHeader, readMode));
+        stores.put(p.name(), readMode == null ? new PrometheusStore(ctx.vertx(), p, tenantHeader)
+            : new PrometheusStore(ctx.vertx(), p, tenantHeader, readMode));
         passThrough.put(p.name(), new PrometheusProxyBackend(ctx.vertx(), p, tenantHeader, ctx.metrics(),
             Integer.getInteger("promgate.upstreamPoolSize", 64)));
       } else if (b instanceof BackendConfig.StoreApi s) {
@@ -89,7 +94,7 @@ public final class FederationPlugin implements GatewayPlugin {
         stores.put(l.name(), new QueryableStore(l.name(), ctx.vertx(), local, published.orElse(null)));
       }
     }
-    guards = new GuardRegistry(ctx.vertx(), guardOptions);
+    guards = guardOptions == null ? new GuardRegistry(ctx.vertx()) : new GuardRegistry(ctx.vertx(), guardOptions);
     ctx.metrics().register(guards);
     TimeRangePlanner planner = TimeRangePlanner.of(c, clock);
     FederatedQueryable fq = new FederatedQueryable(planner, stores, c.backends(), guards);

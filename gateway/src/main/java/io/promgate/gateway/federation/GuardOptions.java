@@ -1,10 +1,11 @@
 package io.promgate.gateway.federation;
 
+import io.promgate.routing.config.BackendClient;
 import java.time.Duration;
 
 /**
- * Resilience settings shared by every backend's guard. Defaults suit production; tests shorten the waits.
- * System properties ({@code promgate.breaker.*}) override the defaults for {@code promgate run}.
+ * Resilience settings of one backend's guard: normally from the backend's {@code breaker:} and
+ * {@code bulkhead:} ({@link #of}); tests pass their own to every backend to shorten the waits.
  *
  * @param failureRatePercent breaker opens when this share of the recent calls failed
  * @param minimumCalls calls in the window before the rate counts
@@ -14,11 +15,11 @@ import java.time.Duration;
  */
 public record GuardOptions(int failureRatePercent, int minimumCalls, int windowSize, Duration openWait, int bulkhead) {
   public static GuardOptions defaults() {
-    return new GuardOptions(
-        Integer.getInteger("promgate.breaker.failureRate", 50),
-        Integer.getInteger("promgate.breaker.minimumCalls", 5),
-        Integer.getInteger("promgate.breaker.window", 20),
-        Duration.ofMillis(Long.getLong("promgate.breaker.openWaitMs", 30_000)),
-        Integer.getInteger("promgate.bulkhead", 0));
+    return of(BackendClient.Guard.DEFAULT);
+  }
+
+  public static GuardOptions of(BackendClient.Guard g) {
+    BackendClient.Breaker b = g.breaker();
+    return new GuardOptions(b.failureRatePercent(), b.minimumCalls(), b.window(), b.openWait(), g.bulkhead());
   }
 }

@@ -7,19 +7,35 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One {@link BackendGuard} per backend, and their state and latency in {@code /metrics}. */
+/**
+ * One {@link BackendGuard} per backend, and their state and latency in {@code /metrics}. Each guard takes
+ * its backend's configured breaker and bulkhead, unless the registry was built with options for all
+ * (tests).
+ */
 public final class GuardRegistry implements SelfMetrics.MetricsSource {
   private final Map<String, BackendGuard> guards = new LinkedHashMap<>();
   private final Vertx vertx;
   private final GuardOptions options;
 
+  /** Every backend with {@code options}, whatever its config says. */
   public GuardRegistry(Vertx vertx, GuardOptions options) {
     this.vertx = vertx;
     this.options = options;
   }
 
+  /** Every backend with its own configured options. */
+  public GuardRegistry(Vertx vertx) {
+    this(vertx, null);
+  }
+
   public synchronized BackendGuard guard(String backend, Duration timeout) {
-    return guards.computeIfAbsent(backend, b -> new BackendGuard(vertx, b, timeout, options));
+    return guard(backend, timeout, io.promgate.routing.config.BackendClient.Guard.DEFAULT);
+  }
+
+  public synchronized BackendGuard guard(String backend, Duration timeout,
+      io.promgate.routing.config.BackendClient.Guard configured) {
+    return guards.computeIfAbsent(backend, b -> new BackendGuard(vertx, b, timeout,
+        options != null ? options : GuardOptions.of(configured)));
   }
 
   public synchronized BackendGuard get(String backend) {

@@ -102,7 +102,8 @@ public final class MetadataFederation {
     }
     List<Future<T>> fs = new ArrayList<>();
     for (Part part : parts) {
-      fs.add(guards.guarded(part.backend(), () -> call.apply(part, stores.get(part.backend()))));
+      fs.add(guards.guarded(part.backend(),
+          () -> call.apply(part, stores.get(part.backend()).forClient(opts.clientHeaders()))));
     }
     boolean multi = r.tenants().ids().size() > 1;
     return Future.join(fs).transform(ignored -> {

@@ -36,9 +36,21 @@ public final class StoreApiStore implements BackendStore {
   }
 
   private StoreApiQueryable client(String tenant) {
-    return clients.computeIfAbsent(tenant, t -> StoreApiQueryable.create(vertx,
-        StoreApiClientConfig.plaintext(config.address().host(), config.address().port())
-            .withTimeout(config.timeout()).withTenant(t)));
+    return clients.computeIfAbsent(tenant, t -> StoreApiQueryable.create(vertx, clientConfig(config).withTenant(t)));
+  }
+
+  /** Address, deadline and {@code tls:} (CA, client certificate, insecure-skip-verify) of the backend. */
+  static StoreApiClientConfig clientConfig(BackendConfig.StoreApi c) {
+    StoreApiClientConfig out = StoreApiClientConfig.plaintext(c.address().host(), c.address().port())
+        .withTimeout(c.timeout());
+    if (c.tls().isPresent()) {
+      var t = c.tls().get();
+      out = out.withTls(t.caFile().map(java.nio.file.Path::toString).orElse(null), t.insecureSkipVerify());
+      if (t.certFile().isPresent() && t.keyFile().isPresent()) {
+        out = out.withClientCertificate(t.certFile().get().toString(), t.keyFile().get().toString());
+      }
+    }
+    return out;
   }
 
   @Override

@@ -32,6 +32,8 @@ public final class RealPrometheus implements AutoCloseable {
   private final Process process;
   private final Path dir;
   private final int port;
+  /** Sent with readiness probes and remote writes when the server is behind basic auth; null otherwise. */
+  private String authorization;
 
   private RealPrometheus(Process process, Path dir, int port) {
     this.process = process;
@@ -49,6 +51,24 @@ public final class RealPrometheus implements AutoCloseable {
    * the port Prometheus listens on) and extra flags.
    */
   public static RealPrometheus start(String configYaml, List<String> extraArgs) throws Exception {
+    return start(configYaml, extraArgs, null);
+  }
+
+  /**
+   * Starts behind HTTP basic auth ({@code --web.config.file} with a bcrypt hash of {@code password}): every
+   * endpoint, readiness and remote write included, then needs the credentials; this instance sends them.
+   */
+  public static RealPrometheus startWithBasicAuth(String user, String password) throws Exception {
+    Path web = Files.createTempFile("promgate-it-web", ".yml");
+    String hash = at.favre.lib.crypto.bcrypt.BCrypt.withDefaults().hashToString(4, password.toCharArray());
+    Files.writeString(web, "basic_auth_users:\n  " + user + ": '" + hash + "'\n");
+    String authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+        (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return start("", List.of("--web.config.file=" + web), authorization);
+  }
+
+  private static RealPrometheus start(String configYaml, List<String> extraArgs, String authorization)
+      throws Exception {
     Path binary = ExternalBinary.require("prometheus");
     Exception last = null;
     for (int attempt = 0; attempt < 3; attempt++) { // the free port can be taken between probe and bind
@@ -67,6 +87,7 @@ public final class RealPrometheus implements AutoCloseable {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(dir.resolve("prometheus.log").toFile()).start();
       RealPrometheus rp = new RealPrometheus(p, dir, port);
+      rp.authorization = authorization;
       try {
         rp.awaitReady(Duration.ofSeconds(30));
         return rp;
@@ -104,8 +125,11 @@ public final class RealPrometheus implements AutoCloseable {
         throw new IOException("prometheus exited with " + process.exitValue());
       }
       try {
-        var r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
-            HttpResponse.BodyHandlers.discarding());
+        HttpRequest.Builder ready = HttpRequest.newBuilder(URI.create(url() + "/-/ready"));
+        if (authorization != null) {
+          ready.header("Authorization", authorization);
+        }
+        var r = HTTP.send(ready.build(), HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return;
         }
@@ -119,12 +143,20 @@ public final class RealPrometheus implements AutoCloseable {
 
   /** Sends one remote-write request; throws unless Prometheus answers 2xx. */
   public void remoteWrite(RemoteWrite request) throws Exception {
-    remoteWrite(url() + "/api/v1/write", request);
+    remoteWrite(url() + "/api/v1/write", request, authorization);
   }
 
   /** Sends one remote-write request to any receiver URL; throws unless it answers 2xx. */
   public static void remoteWrite(String writeUrl, RemoteWrite request) throws Exception {
-    var r = HTTP.send(HttpRequest.newBuilder(URI.create(writeUrl))
+    remoteWrite(writeUrl, request, null);
+  }
+
+  private static void remoteWrite(String writeUrl, RemoteWrite request, String authorization) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(writeUrl));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    var r = HTTP.send(b
         .header("Content-Type", "application/x-protobuf")
         .header("Content-Encoding", "snappy")
         .header("X-Prometheus-Remote-Write-Version", "0.1.0")

@@ -58,6 +58,22 @@ public final class ReplicaDeduplicator {
   }
 
   static Series deduplicated(Labels labels, List<Series> replicas, boolean counter) {
+    if (replicas.size() == 1) {
+      // Nothing to merge (the common case: no replicas at all): no penalty or counter-adjusting layers
+      // between the engine and the samples.
+      Series only = replicas.get(0);
+      return only.labels().equals(labels) ? only : new Series() {
+        @Override
+        public Labels labels() {
+          return labels;
+        }
+
+        @Override
+        public SampleIterator iterator() {
+          return only.iterator();
+        }
+      };
+    }
     List<Series> copy = List.copyOf(replicas);
     return new Series() {
       @Override

@@ -16,12 +16,17 @@ import java.util.List;
 public final class TimestampMergeIterator implements SampleIterator {
   private final SampleIterator[] its;
   private final ValueType[] state;
+  /** Current timestamp of each input that is not exhausted (cached: one virtual call per sample, not per scan). */
+  private final long[] ts;
   private int current = -1;
+  /** Smallest timestamp among the live inputs other than {@code current}. */
+  private long others = Long.MAX_VALUE;
   private boolean started;
 
   public TimestampMergeIterator(List<SampleIterator> iterators) {
     this.its = iterators.toArray(new SampleIterator[0]);
     this.state = new ValueType[its.length];
+    this.ts = new long[its.length];
   }
 
   /** One iterator needs no merging. */
@@ -34,20 +39,37 @@ public final class TimestampMergeIterator implements SampleIterator {
     if (!started) {
       started = true;
       for (int i = 0; i < its.length; i++) {
-        state[i] = its[i].next();
+        advance(i);
       }
-    } else if (current >= 0) {
-      long t = its[current].timestamp();
-      // Advance every input standing on the emitted timestamp: their copies are duplicates.
-      for (int i = 0; i < its.length; i++) {
-        if (state[i] != ValueType.NONE && its[i].timestamp() == t) {
-          state[i] = its[i].next();
-        }
-      }
-    } else {
+      return pick();
+    }
+    if (current < 0) {
       return ValueType.NONE;
     }
+    long t = ts[current];
+    if (others == t) {
+      // Another input stands on the emitted timestamp: its copy is a duplicate, skip it too.
+      for (int i = 0; i < its.length; i++) {
+        if (i != current && state[i] != ValueType.NONE && ts[i] == t) {
+          advance(i);
+        }
+      }
+      advance(current);
+      return pick();
+    }
+    advance(current);
+    // The usual case when backends serve disjoint time ranges: the current input stays ahead of the others.
+    if (state[current] != ValueType.NONE && ts[current] < others) {
+      return state[current];
+    }
     return pick();
+  }
+
+  private void advance(int i) {
+    state[i] = its[i].next();
+    if (state[i] != ValueType.NONE) {
+      ts[i] = its[i].timestamp();
+    }
   }
 
   @Override
@@ -55,33 +77,47 @@ public final class TimestampMergeIterator implements SampleIterator {
     if (started && current < 0) {
       return ValueType.NONE;
     }
-    if (started && its[current].timestamp() >= t) {
+    if (started && ts[current] >= t) {
       return state[current];
     }
     started = true;
     for (int i = 0; i < its.length; i++) {
       if (state[i] != ValueType.NONE) {
         state[i] = its[i].seek(t);
+        if (state[i] != ValueType.NONE) {
+          ts[i] = its[i].timestamp();
+        }
       }
     }
     return pick();
   }
 
+  /** The live input with the smallest timestamp (the first listed on ties), and the runner-up's timestamp. */
   private ValueType pick() {
     current = -1;
     long best = Long.MAX_VALUE;
+    long second = Long.MAX_VALUE;
     for (int i = 0; i < its.length; i++) {
-      if (state[i] != ValueType.NONE && (current < 0 || its[i].timestamp() < best)) {
+      if (state[i] == ValueType.NONE) {
+        continue;
+      }
+      if (current < 0 || ts[i] < best) {
+        if (current >= 0) {
+          second = best;
+        }
         current = i;
-        best = its[i].timestamp();
+        best = ts[i];
+      } else if (ts[i] < second) {
+        second = ts[i];
       }
     }
+    others = second;
     return current < 0 ? ValueType.NONE : state[current];
   }
 
   @Override
   public long timestamp() {
-    return its[current].timestamp();
+    return ts[current];
   }
 
   @Override

@@ -70,4 +70,49 @@ class TimestampMergeIteratorTest {
     assertThat(got.t()).containsExactlyElementsOf(truth.keySet());
     assertThat(got.v()).containsExactlyElementsOf(truth.values());
   }
+
+  /**
+   * Inputs holding different values at shared timestamps, walked by a random mix of next and seek: the
+   * earliest-listed input's value wins, and the walk equals the same walk over the expected series (the
+   * fast path that keeps the current input without a scan must not skip or reorder anything).
+   */
+  @Property(tries = 300)
+  void firstInputWinsUnderAnyMixOfNextAndSeek(@ForAll @IntRange(min = 1, max = 4) int inputs, @ForAll long seed) {
+    java.util.Random r = new java.util.Random(seed);
+    TreeMap<Long, Double> expected = new TreeMap<>();
+    List<SampleIterator> its = new java.util.ArrayList<>();
+    for (int i = 0; i < inputs; i++) {
+      TreeMap<Long, Double> part = new TreeMap<>();
+      long from = r.nextInt(200);
+      int n = r.nextInt(40);
+      for (int k = 0; k < n; k++) {
+        long t = from + r.nextInt(120);
+        part.put(t, i * 1000.0 + t);
+      }
+      part.forEach(expected::putIfAbsent);
+      its.add(s(Samples.longs(List.copyOf(part.keySet())), Samples.doubles(List.copyOf(part.values()))).iterator());
+    }
+    SampleIterator it = TimestampMergeIterator.of(its);
+    Long at = null; // the expected current timestamp; null before the first move
+    for (int step = 0; step < 200; step++) {
+      ValueType vt;
+      if (r.nextInt(3) == 0) {
+        long target = (at == null ? 0 : at) + r.nextInt(30) - 5;
+        vt = it.seek(target);
+        if (at == null || at < target) {
+          at = expected.ceilingKey(target);
+        }
+      } else {
+        vt = it.next();
+        at = at == null ? (expected.isEmpty() ? null : expected.firstKey()) : expected.higherKey(at);
+      }
+      if (at == null) {
+        assertThat(vt).isEqualTo(ValueType.NONE);
+        return;
+      }
+      assertThat(vt).isEqualTo(ValueType.FLOAT);
+      assertThat(it.timestamp()).isEqualTo(at);
+      assertThat(it.value()).isEqualTo(expected.get(at));
+    }
+  }
 }

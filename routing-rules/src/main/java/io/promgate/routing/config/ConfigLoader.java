@@ -181,25 +181,35 @@ public final class ConfigLoader {
     }
     switch (type.get()) {
       case "prometheus" -> {
-        n.onlyKeys(Set.of("type", "url", "timeout", "forward-headers", "headers", "external-labels", "tls"));
+        Set<String> keys = new java.util.HashSet<>(Set.of("type", "url", "timeout", "forward-headers", "headers",
+            "external-labels", "tls"));
+        keys.addAll(BackendClientReader.GUARD_KEYS);
+        keys.addAll(BackendClientReader.PROMETHEUS_KEYS);
+        n.onlyKeys(keys);
         Optional<URI> url = n.value("url", ConfigLoader::httpUrl);
         if (!n.has("url")) {
           n.problem(n.key("url"), "missing (e.g. http://prometheus:9090)");
         }
         Duration timeout = n.duration("timeout").orElse(DEFAULT_TIMEOUT);
+        Map<String, String> headers = n.stringMap("headers");
         var b = new BackendConfig.Prometheus(name, url.orElse(null), timeout, n.stringList("forward-headers"),
-            n.stringMap("headers"), n.stringMap("external-labels"), SecurityConfigReader.backendTls(n.child("tls")));
+            headers, n.stringMap("external-labels"), SecurityConfigReader.backendTls(n.child("tls")),
+            BackendClientReader.read(n), BackendClientReader.auth(n, headers), BackendClientReader.guard(n));
         return url.isPresent() ? b : null;
       }
       case "storeapi" -> {
-        n.onlyKeys(Set.of("type", "address", "timeout", "external-labels"));
+        Set<String> keys = new java.util.HashSet<>(Set.of("type", "address", "timeout", "external-labels", "tls"));
+        keys.addAll(BackendClientReader.GUARD_KEYS);
+        n.onlyKeys(keys);
         Optional<HostPort> addr = n.value("address", HostPort::parse);
         if (!n.has("address")) {
           n.problem(n.key("address"), "missing (e.g. thanos-store:10901)");
         }
         Duration timeout = n.duration("timeout").orElse(DEFAULT_TIMEOUT);
         Map<String, String> ext = n.stringMap("external-labels");
-        return addr.map(a -> new BackendConfig.StoreApi(name, a, timeout, ext)).orElse(null);
+        var tls = SecurityConfigReader.backendTls(n.child("tls"));
+        var guard = BackendClientReader.guard(n);
+        return addr.map(a -> new BackendConfig.StoreApi(name, a, timeout, ext, tls, guard)).orElse(null);
       }
       case "local" -> {
         n.onlyKeys(Set.of("type"));

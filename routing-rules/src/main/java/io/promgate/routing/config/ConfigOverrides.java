@@ -55,7 +55,10 @@ public record ConfigOverrides(Optional<String> listen, Optional<String> grpcList
           old != null ? old.forwardHeaders() : List.of(),
           old != null ? old.headers() : Map.of(),
           old != null ? old.externalLabels() : Map.of(),
-          old != null ? old.tls() : Optional.empty());
+          old != null ? old.tls() : Optional.empty(),
+          old != null ? old.read() : BackendClient.ReadMethod.AUTO,
+          old != null ? old.auth() : Optional.empty(),
+          old != null ? old.guard() : BackendClient.Guard.DEFAULT);
       backends = new LinkedHashMap<>();
       backends.put(UPSTREAM, b);
       Window all = new Window("--upstream", TimeBound.UNBOUNDED, TimeBound.UNBOUNDED, List.of(UPSTREAM));

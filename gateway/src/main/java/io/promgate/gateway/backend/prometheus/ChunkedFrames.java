@@ -18,8 +18,25 @@ final class ChunkedFrames {
 
   private ChunkedFrames() {}
 
+  /** One frame's message, in place in the body (frames are not copied out). */
+  record Frame(byte[] body, int offset, int length) {
+    com.google.protobuf.CodedInputStream input() {
+      return com.google.protobuf.CodedInputStream.newInstance(body, offset, length);
+    }
+  }
+
+  /** The frames' messages as copies (tests). */
   static List<byte[]> split(byte[] body) throws IOException {
     List<byte[]> out = new ArrayList<>();
+    for (Frame f : frames(body)) {
+      out.add(java.util.Arrays.copyOfRange(body, f.offset(), f.offset() + f.length()));
+    }
+    return out;
+  }
+
+  /** The frames of a whole body, checksums verified. */
+  static List<Frame> frames(byte[] body) throws IOException {
+    List<Frame> out = new ArrayList<>();
     int pos = 0;
     while (pos < body.length) {
       long size = 0;
@@ -53,10 +70,8 @@ final class ChunkedFrames {
       if (crc.getValue() != want) {
         throw new IOException("remote read frame checksum mismatch");
       }
-      byte[] msg = new byte[(int) size];
-      System.arraycopy(body, pos, msg, 0, (int) size);
+      out.add(new Frame(body, pos, (int) size));
       pos += (int) size;
-      out.add(msg);
     }
     return out;
   }

@@ -30,8 +30,9 @@ import org.xerial.snappy.Snappy;
  * A Prometheus HTTP API backend as a {@link BackendStore}: raw data through remote read
  * ({@code STREAMED_XOR_CHUNKS}, else {@code SAMPLES}), or through instant queries of {@code x[range]} when
  * the backend has no remote read ({@link ReadMode}); metadata through {@code series}, {@code labels} and
- * {@code label/<name>/values}. Every request carries the tenant header (name from {@code tenancy.upstream-header})
- * and the backend's static headers (e.g. {@code Authorization: Bearer ...} or {@code Basic ...}).
+ * {@code label/<name>/values}. Every request carries the tenant header (name from {@code tenancy.upstream-header}),
+ * the backend's static headers, its credentials ({@code basic-auth}, {@code bearer-token[-file]}) and the
+ * client's {@code forward-headers} ({@link #forClient}).
  */
 public final class PrometheusStore implements BackendStore {
   static final String STREAMED_CT = "application/x-streamed-protobuf";
@@ -42,17 +43,31 @@ public final class PrometheusStore implements BackendStore {
   private final WebClient client;
   private final String prefix;
   private final ReadMode configured;
-  private final AtomicBoolean noRemoteRead = new AtomicBoolean();
+  private final AtomicBoolean noRemoteRead;
+  private final java.util.Optional<String> authorization;
+  /** Client headers named by {@code forward-headers}, of the request this view serves; empty in the shared store. */
+  private final MultiMap forwarded;
 
+  /** Reads as the backend's {@code read:} says. */
+  public PrometheusStore(Vertx vertx, BackendConfig.Prometheus config, String tenantHeader) {
+    this(vertx, config, tenantHeader, ReadMode.of(config.read()));
+  }
+
+  /** Reads in {@code mode} whatever the config says (tests). */
   public PrometheusStore(Vertx vertx, BackendConfig.Prometheus config, String tenantHeader, ReadMode mode) {
     this.config = config;
     this.tenantHeader = tenantHeader;
     this.configured = mode;
+    this.noRemoteRead = new AtomicBoolean();
+    this.authorization = BackendCredentials.authorization(config.auth());
+    this.forwarded = MultiMap.caseInsensitiveMultiMap();
     URI u = config.url();
     boolean ssl = "https".equals(u.getScheme());
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(u.getHost())
+    WebClientOptions o = new WebClientOptions().setDefaultHost(u.getHost())
         .setDefaultPort(u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80).setSsl(ssl)
-        .setUserAgent("promgate"), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+        .setUserAgent("promgate");
+    io.promgate.gateway.security.BackendTlsOptions.apply(o, config.tls()); // backends.<name>.tls
+    this.client = WebClient.create(vertx, o, new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
     deadline((io.vertx.ext.web.client.impl.WebClientInternal) client, vertx, config.timeout().toMillis());
     String p = u.getRawPath() == null ? "" : u.getRawPath();
     this.prefix = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
@@ -78,6 +93,36 @@ public final class PrometheusStore implements BackendStore {
     });
   }
 
+  private PrometheusStore(PrometheusStore shared, MultiMap forwarded) {
+    this.config = shared.config;
+    this.tenantHeader = shared.tenantHeader;
+    this.client = shared.client;
+    this.prefix = shared.prefix;
+    this.configured = shared.configured;
+    this.noRemoteRead = shared.noRemoteRead;
+    this.authorization = shared.authorization;
+    this.forwarded = forwarded;
+  }
+
+  /**
+   * This store sending the client's {@code forward-headers} along (a view sharing the connection pool; never
+   * closed on its own).
+   */
+  @Override
+  public BackendStore forClient(MultiMap clientHeaders) {
+    if (config.forwardHeaders().isEmpty() || clientHeaders == null) {
+      return this;
+    }
+    MultiMap f = MultiMap.caseInsensitiveMultiMap();
+    for (String h : config.forwardHeaders()) {
+      List<String> v = clientHeaders.getAll(h);
+      if (!v.isEmpty()) {
+        f.set(h, v);
+      }
+    }
+    return f.isEmpty() ? this : new PrometheusStore(this, f);
+  }
+
   @Override
   public String name() {
     return config.name();
@@ -93,7 +138,11 @@ public final class PrometheusStore implements BackendStore {
 
   private HttpRequest<Buffer> request(HttpMethod method, String path, String tenant) {
     HttpRequest<Buffer> r = client.request(method, prefix + path).timeout(config.timeout().toMillis());
+    // Same order as the pass-through: forwarded client headers, then static headers and credentials, which
+    // a client cannot override, then the tenant.
+    forwarded.forEach(r::putHeader);
     config.headers().forEach(r::putHeader);
+    authorization.ifPresent(a -> r.putHeader("Authorization", a));
     if (tenant != null) {
       r.putHeader(tenantHeader, tenant);
     }

@@ -13,5 +13,14 @@ package io.promgate.gateway.backend.prometheus;
  * </ul>
  */
 public enum ReadMode {
-  AUTO, REMOTE_READ, QUERY
+  AUTO, REMOTE_READ, QUERY;
+
+  /** The mode a backend's {@code read:} names. */
+  public static ReadMode of(io.promgate.routing.config.BackendClient.ReadMethod m) {
+    return switch (m) {
+      case AUTO -> AUTO;
+      case REMOTE_READ -> REMOTE_READ;
+      case QUERY -> QUERY;
+    };
+  }
 }

@@ -34,8 +34,8 @@ final class RemoteReadDecoder {
     List<String> warnings = new ArrayList<>();
     Labels last = null;
     List<XorChunk> chunks = null;
-    for (byte[] frame : ChunkedFrames.split(body)) {
-      ChunkedReadResponse r = ChunkedReadResponse.parseFrom(frame);
+    for (ChunkedFrames.Frame frame : ChunkedFrames.frames(body)) {
+      ChunkedReadResponse r = ChunkedReadResponse.parseFrom(frame.input());
       for (ChunkedSeries cs : r.getChunkedSeriesList()) {
         Labels l = labels(cs.getLabelsList());
         if (!l.equals(last)) {
