@@ -129,14 +129,32 @@ public final class FederatedBackend implements QueryBackend {
     long s = start;
     long e = end;
     long st = step;
-    return federation.prefetch(tenants, uses, step, opts).compose(data -> vertx.executeBlocking(() -> {
-      try {
-        QueryResult res = range ? engine.rangeQuery(data, expr, s, e, st) : engine.instantQuery(data, expr, s);
-        return ApiResponse.json(200, Buffer.buffer(ResultJson.render(res, data.warnings())));
-      } catch (EngineException ex) {
-        throw new ApiException(ErrorType.ofWireName(ex.type().apiName()), ex.getMessage());
-      }
-    }, false));
+    if (federation.inProcessOnly(tenants, uses)) {
+      // Only the embedded store: fetch (all selectors first, as ever) and evaluate in one worker task. Each
+      // hand-over between event loop and workers waits for a thread to be scheduled, which on a busy host
+      // cost more than small queries themselves.
+      return vertx.executeBlocking(() -> {
+        Future<Prefetched> fetched = federation.prefetch(tenants, uses, st, opts);
+        if (!fetched.isComplete()) {
+          throw new IllegalStateException("in-process fetch did not complete on the worker");
+        }
+        if (fetched.failed()) {
+          throw fetched.cause() instanceof Exception ex ? ex : new IllegalStateException(fetched.cause());
+        }
+        return evaluate(fetched.result(), expr, range, s, e, st);
+      }, false);
+    }
+    return federation.prefetch(tenants, uses, step, opts).compose(data -> vertx.executeBlocking(
+        () -> evaluate(data, expr, range, s, e, st), false));
+  }
+
+  private ApiResponse evaluate(Prefetched data, Expr expr, boolean range, long s, long e, long st) {
+    try {
+      QueryResult res = range ? engine.rangeQuery(data, expr, s, e, st) : engine.instantQuery(data, expr, s);
+      return ApiResponse.json(200, Buffer.buffer(ResultJson.render(res, data.warnings())));
+    } catch (EngineException ex) {
+      throw new ApiException(ErrorType.ofWireName(ex.type().apiName()), ex.getMessage());
+    }
   }
 
   /** The pass-through of the plan's sole backend, when it may take the query unchanged. */
