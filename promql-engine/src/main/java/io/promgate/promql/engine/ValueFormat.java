@@ -219,7 +219,17 @@ public final class ValueFormat {
     return new Digits(ds, decimalPoint);
   }
 
+  private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+      1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
   private static boolean readsBack(String digits, int decimalPoint, double a) {
+    int exp = decimalPoint - digits.length();
+    if (digits.length() <= 15 && exp >= -22 && exp <= 22) {
+      // Both the integer digits and the power of ten are exact doubles, so one IEEE multiplication or
+      // division is correctly rounded: the value parseDouble would read (its own fast path), without a string.
+      long m = Long.parseLong(digits);
+      return (exp >= 0 ? m * POW10[exp] : m / POW10[-exp]) == a;
+    }
     return Double.parseDouble("0." + digits + "E" + decimalPoint) == a;
   }
 
