@@ -206,7 +206,9 @@ final class SeriesFetcher {
   private void planAll(Expr root) {
     ranges = new IdentityHashMap<>();
     for (SelectorRange r : SelectorRanges.of(root, queryStart, queryEnd, lookback, this::infoSelector)) {
-      ranges.put(r.selector(), r);
+      // A node shared by two places of the tree (rewritten ASTs) is fetched once, over both ranges.
+      ranges.merge(r.selector(), r, (a, b) -> new SelectorRange(a.selector(), Math.min(a.minTime(), b.minTime()),
+          Math.max(a.maxTime(), b.maxTime()), a.rangeMillis(), a.function()));
     }
     walk(root, new Path(0, null, "", List.of(), false));
   }
