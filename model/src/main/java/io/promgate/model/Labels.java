@@ -202,6 +202,10 @@ public final class Labels implements Comparable<Labels>, Iterable<Label> {
   public int compareTo(Labels o) {
     int n = Math.min(pairs.length, o.pairs.length);
     for (int i = 0; i < n; i++) {
+      // Names and often values are shared instances (one per store), so identity settles most pairs.
+      if (pairs[i] == o.pairs[i]) {
+        continue;
+      }
       int c = pairs[i].compareTo(o.pairs[i]);
       if (c != 0) {
         return c;

@@ -38,6 +38,15 @@ public interface BackendStore {
     return this;
   }
 
+  /**
+   * Whether this store is read in-process: called on a worker thread, its {@link #select} then answers
+   * with an already completed future, so a query over such stores only can fetch and evaluate in one
+   * worker task instead of handing over between event loop and workers for every step.
+   */
+  default boolean inProcess() {
+    return false;
+  }
+
   default Future<Void> close() {
     return Future.succeededFuture();
   }

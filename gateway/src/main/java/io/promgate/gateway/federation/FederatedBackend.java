@@ -141,20 +141,37 @@ public final class FederatedBackend implements QueryBackend {
     long e = end;
     long st = step;
     TenantLimits lim = TenantLimits.of(limits, tenants, engine);
-    return federation.prefetch(tenants, uses, step, opts).compose(data -> {
-      ApiException tooMany = lim.checkSeries(data);
-      if (tooMany != null) {
-        return Future.failedFuture(tooMany);
-      }
+    if (federation.inProcessOnly(tenants, uses)) {
+      // Only the embedded store: fetch (all selectors first, as ever) and evaluate in one worker task. Each
+      // hand-over between event loop and workers waits for a thread to be scheduled, which on a busy host
+      // cost more than small queries themselves.
       return vertx.executeBlocking(() -> {
-        try {
-          QueryResult res = range ? lim.engine.rangeQuery(data, expr, s, e, st) : lim.engine.instantQuery(data, expr, s);
-          return ApiResponse.json(200, Buffer.buffer(ResultJson.render(res, data.warnings())));
-        } catch (EngineException ex) {
-          throw lim.refusal(ex);
+        Future<Prefetched> fetched = federation.prefetch(tenants, uses, st, opts);
+        if (!fetched.isComplete()) {
+          throw new IllegalStateException("in-process fetch did not complete on the worker");
         }
+        if (fetched.failed()) {
+          throw fetched.cause() instanceof Exception ex ? ex : new IllegalStateException(fetched.cause());
+        }
+        return evaluate(lim, fetched.result(), expr, range, s, e, st);
       }, false);
-    });
+    }
+    return federation.prefetch(tenants, uses, step, opts).compose(data -> vertx.executeBlocking(
+        () -> evaluate(lim, data, expr, range, s, e, st), false));
+  }
+
+  private static ApiResponse evaluate(TenantLimits lim, Prefetched data, Expr expr, boolean range, long s, long e,
+      long st) {
+    ApiException tooMany = lim.checkSeries(data);
+    if (tooMany != null) {
+      throw tooMany;
+    }
+    try {
+      QueryResult res = range ? lim.engine.rangeQuery(data, expr, s, e, st) : lim.engine.instantQuery(data, expr, s);
+      return ApiResponse.json(200, Buffer.buffer(ResultJson.render(res, data.warnings())));
+    } catch (EngineException ex) {
+      throw lim.refusal(ex);
+    }
   }
 
   /**

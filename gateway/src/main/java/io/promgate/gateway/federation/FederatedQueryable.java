@@ -76,6 +76,30 @@ public final class FederatedQueryable {
 
   private record Call(int use, String tenant, String backend, Future<SeriesSet> result) {}
 
+  /**
+   * Whether every backend the fetch would call is {@linkplain BackendStore#inProcess in-process}; then
+   * {@link #prefetch} called on a worker thread completes before it returns.
+   */
+  public boolean inProcessOnly(List<String> tenants, List<SelectorRanges.Use> uses) {
+    for (String tenant : tenants) {
+      List<SelectorRequest> reqs = new ArrayList<>();
+      for (SelectorRanges.Use u : uses) {
+        if (tenantMatches(u.matchers(), tenant)) {
+          reqs.add(new SelectorRequest(withoutTenantMatchers(u.matchers()), u.startMs(), u.endMs()));
+        }
+      }
+      for (SelectorPlan sp : planner.plan(tenant, reqs).selectors()) {
+        for (Assignment a : sp.assignments()) {
+          BackendStore store = stores.get(a.backend());
+          if (store == null || !store.inProcess()) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
   public Future<Prefetched> prefetch(List<String> tenants, List<SelectorRanges.Use> uses, long step, Options opts) {
     boolean multi = tenants.size() > 1;
     List<Call> calls = new ArrayList<>();

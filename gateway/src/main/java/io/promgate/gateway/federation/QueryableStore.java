@@ -8,6 +8,7 @@ import io.promgate.model.SelectHints;
 import io.promgate.model.Series;
 import io.promgate.model.SeriesSet;
 import io.promgate.model.SeriesSets;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -62,14 +63,29 @@ public final class QueryableStore implements BackendStore {
   }
 
   @Override
+  public boolean inProcess() {
+    return true;
+  }
+
+  @Override
   public Future<SeriesSet> select(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers) {
-    return vertx.executeBlocking(() -> {
-      try (Querier q = perTenant.apply(tenant).querier(mint, maxt)) {
-        SeriesSet s = q.select(true, hints, matchers);
-        List<Series> list = SeriesSets.toList(s);
-        return SeriesSets.of(list, s.warnings());
+    if (Context.isOnWorkerThread()) {
+      // Already off the event loop (see inProcess): read here rather than queue another worker task.
+      try {
+        return Future.succeededFuture(selectNow(tenant, mint, maxt, hints, matchers));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
       }
-    }, false);
+    }
+    return vertx.executeBlocking(() -> selectNow(tenant, mint, maxt, hints, matchers), false);
+  }
+
+  private SeriesSet selectNow(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers) {
+    try (Querier q = perTenant.apply(tenant).querier(mint, maxt)) {
+      SeriesSet s = q.select(true, hints, matchers);
+      List<Series> list = SeriesSets.toList(s);
+      return SeriesSets.of(list, s.warnings());
+    }
   }
 
   @Override

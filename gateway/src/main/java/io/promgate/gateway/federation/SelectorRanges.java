@@ -24,7 +24,9 @@ public final class SelectorRanges {
 
   public static List<Use> of(Expr expr, long startMs, long endMs, long lookbackMs) {
     Map<List<LabelMatcher>, Use> uses = new LinkedHashMap<>();
-    for (SelectorRange r : io.promgate.promql.analysis.SelectorRanges.of(expr, startMs, endMs, lookbackMs)) {
+    // The engine's extra selects (info()'s info metrics) are fetched too, or evaluation would miss them.
+    for (SelectorRange r : io.promgate.promql.analysis.SelectorRanges.of(expr, startMs, endMs, lookbackMs,
+        io.promgate.promql.engine.Engine::extraSelector)) {
       List<LabelMatcher> matchers = r.selector().matchers();
       uses.merge(matchers, new Use(matchers, r.minTime(), r.maxTime(), r.function()), (prev, next) -> new Use(
           matchers, Math.min(prev.startMs(), next.startMs()), Math.max(prev.endMs(), next.endMs()),

@@ -66,4 +66,13 @@ class SelectorRangesTest {
       assertThat(new long[] {u.startMs(), u.endMs()}).as(q + " " + u.matchers()).containsExactly(want.get(u.matchers()));
     }
   }
+
+  @Test
+  void infoAlsoFetchesItsInfoMetricsOverTheLookback() {
+    List<SelectorRanges.Use> uses = of("info(up)", T, T + 60_000);
+    assertThat(uses).extracting(u -> u.matchers().toString())
+        .containsExactly("[__name__=\"up\"]", "[__name__=\"target_info\"]");
+    assertThat(uses.get(1).startMs()).isEqualTo(T - LB + 1);
+    assertThat(uses.get(1).endMs()).isEqualTo(T + 60_000);
+  }
 }

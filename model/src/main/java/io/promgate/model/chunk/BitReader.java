@@ -1,42 +1,84 @@
 package io.promgate.model.chunk;
 
-/** Reads a bit stream written by {@link BitWriter}, most significant bit first. */
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Reads a bit stream written by {@link BitWriter}, most significant bit first.
+ *
+ * <p>Keeps up to 64 unread bits in a register, refilled eight bytes at a time where the chunk has them (as
+ * Prometheus' {@code bstreamReader}): decoding is the hot loop of every query on the embedded store, and
+ * reading byte by byte made most multi-bit reads loop two or three times.
+ */
 final class BitReader {
+  private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private byte[] buf;
   private int end;
-  private long pos; // in bits from the start of buf
+  private int idx; // next byte to load into the register
+  private long buffer; // the low `valid` bits are unread, most significant first; higher bits are stale
+  private int valid;
 
   void reset(byte[] buf, int offset, int length) {
     this.buf = buf;
     this.end = offset + length;
-    this.pos = (long) offset << 3;
+    this.idx = offset;
+    this.buffer = 0;
+    this.valid = 0;
   }
 
   boolean readBit() {
-    int idx = (int) (pos >>> 3);
+    if (valid == 0) {
+      refill();
+    }
+    valid--;
+    return ((buffer >>> valid) & 1) != 0;
+  }
+
+  /** The next n bits (0 <= n <= 64) as an unsigned number. */
+  long readBits(int n) {
+    if (n <= valid) {
+      valid -= n;
+      return (buffer >>> valid) & mask(n);
+    }
+    int have = valid;
+    long hi = have == 0 ? 0 : buffer & mask(have);
+    int need = n - have;
+    valid = 0;
+    refill();
+    if (need > valid) {
+      throw new ChunkFormatException("unexpected end of chunk");
+    }
+    valid -= need;
+    long lo = (buffer >>> valid) & mask(need);
+    // need == 64 only when nothing was left over (hi == 0), where a shift by 64 would be a no-op in Java.
+    return need == 64 ? lo : (hi << need) | lo;
+  }
+
+  private static long mask(int n) {
+    return n == 64 ? -1L : (1L << n) - 1;
+  }
+
+  /** Called with an empty register or with its bits already taken: loads up to 8 more bytes. */
+  private void refill() {
+    if (idx + 8 <= end) {
+      buffer = (long) LONG_BE.get(buf, idx);
+      idx += 8;
+      valid = 64;
+      return;
+    }
     if (idx >= end) {
       throw new ChunkFormatException("unexpected end of chunk");
     }
-    int bit = (buf[idx] >>> (7 - (int) (pos & 7))) & 1;
-    pos++;
-    return bit != 0;
-  }
-
-  long readBits(int n) {
-    long v = 0;
-    while (n > 0) {
-      int idx = (int) (pos >>> 3);
-      if (idx >= end) {
-        throw new ChunkFormatException("unexpected end of chunk");
-      }
-      int avail = 8 - (int) (pos & 7);
-      int take = Math.min(avail, n);
-      int bits = ((buf[idx] & 0xff) >>> (avail - take)) & ((1 << take) - 1);
-      v = (v << take) | bits;
-      pos += take;
-      n -= take;
+    long b = 0;
+    int n = 0;
+    while (idx < end) {
+      b = (b << 8) | (buf[idx++] & 0xff);
+      n += 8;
     }
-    return v;
+    buffer = b;
+    valid = n;
   }
 
   int readByte() {

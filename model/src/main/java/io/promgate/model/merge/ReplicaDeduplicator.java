@@ -42,15 +42,37 @@ public final class ReplicaDeduplicator {
       return in;
     }
     boolean counter = COUNTER_FUNCTIONS.contains(func);
-    Map<Labels, List<Series>> groups = new TreeMap<>();
+    List<Series> all = new ArrayList<>();
+    boolean anyReplica = false;
     while (in.next()) {
       Series s = in.at();
+      all.add(s);
+      if (!anyReplica) {
+        for (String r : replicaLabels) {
+          if (s.labels().has(r)) {
+            anyReplica = true;
+            break;
+          }
+        }
+      }
+    }
+    if (!anyReplica) {
+      // Nothing to strip (the usual single-replica setup): the sorted input is already the answer, and
+      // sparing the grouping matters because this runs for every selector of every query.
+      return SeriesSets.of(all, in.warnings());
+    }
+    Map<Labels, List<Series>> groups = new TreeMap<>();
+    for (Series s : all) {
       Labels stripped = s.labels().without(replicaLabels);
       groups.computeIfAbsent(stripped, k -> new ArrayList<>()).add(s);
     }
     List<Series> out = new ArrayList<>(groups.size());
     for (Map.Entry<Labels, List<Series>> e : groups.entrySet()) {
       List<Series> replicas = e.getValue();
+      if (replicas.size() == 1 && replicas.get(0).labels() == e.getKey()) {
+        out.add(replicas.get(0));
+        continue;
+      }
       replicas.sort((x, y) -> x.labels().compareTo(y.labels()));
       out.add(deduplicated(e.getKey(), replicas, counter));
     }

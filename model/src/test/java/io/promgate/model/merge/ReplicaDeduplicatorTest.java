@@ -98,6 +98,15 @@ class ReplicaDeduplicatorTest {
   }
 
   @Test
+  void withoutAnyReplicaLabelTheInputIsTheAnswerEvenForCounterFunctions() {
+    ArraySeries x = new ArraySeries(Labels.of("__name__", "x"), new long[] {1}, new double[] {1});
+    ArraySeries y = new ArraySeries(Labels.of("__name__", "y"), new long[] {1}, new double[] {2});
+    List<Series> out = SeriesSets.toList(new ReplicaDeduplicator(Set.of("replica")).dedup(SeriesSets.of(List.of(x, y)),
+        "rate"));
+    assertThat(out).containsExactly(x, y);
+  }
+
+  @Test
   void threeReplicasNest() {
     Samples got = dedup("", replica("a", 60, 0, 10, 60), replica("b", 60, 0, 30, 60), replica("c", 60, 0, 0, 0));
     assertThat(got.t().get(got.t().size() - 1)).isEqualTo(59 * STEP);

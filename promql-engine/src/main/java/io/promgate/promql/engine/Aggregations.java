@@ -50,15 +50,27 @@ final class Aggregations {
   }
 
   static Labels groupingKey(Labels metric, List<String> grouping, boolean without) {
+    return groupingKey(metric, groupingSet(grouping, without), without);
+  }
+
+  /** The label names a grouping keeps ({@code by}) or drops ({@code without}, plus the metric name). */
+  static Set<String> groupingSet(List<String> grouping, boolean without) {
+    Set<String> set = new HashSet<>(grouping);
     if (without) {
-      Set<String> drop = new HashSet<>(grouping);
-      drop.add(Labels.METRIC_NAME);
-      return metric.without(drop);
+      set.add(Labels.METRIC_NAME);
     }
-    if (grouping.isEmpty()) {
+    return set;
+  }
+
+  /** @param names from {@link #groupingSet}, built once per aggregation rather than once per series */
+  static Labels groupingKey(Labels metric, Set<String> names, boolean without) {
+    if (without) {
+      return metric.without(names);
+    }
+    if (names.isEmpty()) {
       return Labels.EMPTY;
     }
-    return metric.keep(new HashSet<>(grouping));
+    return metric.keep(names);
   }
 
   private static List<FloatSeries> rangeEvalAgg(Evaluator ev, AggregateExpr e, List<String> grouping,
@@ -69,8 +81,9 @@ final class Aggregations {
     Map<Labels, Integer> groupIndex = new HashMap<>();
     int[] seriesToGroup = new int[input.size()];
     List<FloatSeries> result = new ArrayList<>();
+    Set<String> names = groupingSet(grouping, e.without());
     for (int si = 0; si < input.size(); si++) {
-      Labels key = groupingKey(input.get(si).metric, grouping, e.without());
+      Labels key = groupingKey(input.get(si).metric, names, e.without());
       Integer idx = groupIndex.get(key);
       if (idx == null) {
         idx = groupIndex.size();

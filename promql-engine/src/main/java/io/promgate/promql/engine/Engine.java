@@ -117,6 +117,15 @@ public final class Engine {
     return new SeriesFetcher(startMillis, endMillis, stepMillis, lookbackMillis, noStepSubqueryInterval).plan(expr);
   }
 
+  /**
+   * The selector a call reads besides its arguments, or null: {@code info()} reads its info metrics. For
+   * callers that fetch before evaluating ({@code SelectorRanges.of(..., Engine::extraSelector)}), so that
+   * what the engine will select is fetched too; equal calls give equal matchers.
+   */
+  public static VectorSelector extraSelector(io.promgate.promql.ast.Call call) {
+    return call.function().name().equals("info") ? InfoFunction.infoSelector(call) : null;
+  }
+
   public QueryResult instantQuery(Queryable queryable, Expr expr, long timeMillis) {
     return instantQuery(queryable, expr, timeMillis, null);
   }

@@ -7,8 +7,9 @@ import io.promgate.model.SelectHints;
 import io.promgate.model.Series;
 import io.promgate.model.SeriesSet;
 import io.promgate.model.ValueType;
+import io.promgate.promql.analysis.SelectorRange;
+import io.promgate.promql.analysis.SelectorRanges;
 import io.promgate.promql.ast.AggregateExpr;
-import io.promgate.promql.ast.At;
 import io.promgate.promql.ast.BinaryExpr;
 import io.promgate.promql.ast.Call;
 import io.promgate.promql.ast.Expr;
@@ -24,10 +25,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * "I/O first": walks the AST once, works out for every selector the time range it can read (as
- * Prometheus' {@code FindMinMaxTime} / {@code getTimeRangesForSelector}: subquery ranges and offsets,
- * {@code @}, lookback or matrix range, left-open so one millisecond less), opens one querier over the union
- * and selects every selector from it. Evaluation afterwards never touches storage.
+ * "I/O first": takes for every selector the time range it can read from the parser's analysis
+ * ({@link SelectorRanges}, Prometheus' {@code FindMinMaxTime} / {@code getTimeRangesForSelector}: subquery
+ * ranges and offsets, {@code @}, lookback or matrix range, left-open so one millisecond less), opens one
+ * querier over the union and selects every selector from it. Evaluation afterwards never touches storage.
  */
 final class SeriesFetcher {
   /**
@@ -48,6 +49,7 @@ final class SeriesFetcher {
   private final List<Planned> planned = new ArrayList<>();
   /** The extra select of each info() call (its info metrics), planned like a selector. */
   final Map<Call, VectorSelector> infoSelectors = new IdentityHashMap<>();
+  private Map<VectorSelector, SelectorRange> ranges;
 
   SeriesFetcher(long queryStart, long queryEnd, long step, long lookback,
       java.util.function.LongUnaryOperator noStepSubqueryInterval) {
@@ -58,14 +60,13 @@ final class SeriesFetcher {
     this.noStepSubqueryInterval = noStepSubqueryInterval;
   }
 
-  /** Subquery context along the path from the root. */
-  private record Path(long subqOffset, long subqRange, Long subqAt, long lastSubqStep, String func,
-      List<String> grouping, boolean by) {
+  /** What the engine's hints need from the path from the root (the ranges come from the parser). */
+  private record Path(long lastSubqStep, Long subqAt, String func, List<String> grouping, boolean by) {
   }
 
   /** The selects a query will issue, in order, without issuing them. */
   List<Engine.PlannedSelect> plan(Expr root) {
-    walk(root, new Path(0, 0, null, 0, "", List.of(), false), 0);
+    planAll(root);
     List<Engine.PlannedSelect> out = new ArrayList<>(planned.size());
     for (Planned p : planned) {
       out.add(new Engine.PlannedSelect(p.selector,
@@ -76,7 +77,7 @@ final class SeriesFetcher {
 
   Map<VectorSelector, List<SelectedSeries>> fetch(Expr root, Queryable queryable, Annotations annotations,
       Evaluator.Limits limits) {
-    walk(root, new Path(0, 0, null, 0, "", List.of(), false), 0);
+    planAll(root);
     Map<VectorSelector, List<SelectedSeries>> out = new IdentityHashMap<>();
     List<io.promgate.model.Labels> histograms = new ArrayList<>();
     if (planned.isEmpty()) {
@@ -196,75 +197,75 @@ final class SeriesFetcher {
     return new SelectedSeries(series.labels(), t, f, n);
   }
 
-  private void walk(Expr e, Path path, long evalRange) {
+  /**
+   * Plans every selector: its data range comes from the parser's analysis ({@link SelectorRanges}, the one
+   * implementation of Prometheus' getTimeRangesForSelector, shared with the federation); this walk adds
+   * what only the engine needs (Select hints: enclosing function or aggregation, grouping, subquery step;
+   * windowed reads), in evaluation order.
+   */
+  private void planAll(Expr root) {
+    ranges = new IdentityHashMap<>();
+    for (SelectorRange r : SelectorRanges.of(root, queryStart, queryEnd, lookback, this::infoSelector)) {
+      // A node shared by two places of the tree (rewritten ASTs) is fetched once, over both ranges.
+      ranges.merge(r.selector(), r, (a, b) -> new SelectorRange(a.selector(), Math.min(a.minTime(), b.minTime()),
+          Math.max(a.maxTime(), b.maxTime()), a.rangeMillis(), a.function()));
+    }
+    walk(root, new Path(0, null, "", List.of(), false));
+  }
+
+  private VectorSelector infoSelector(Call c) {
+    return c.function().name().equals("info") ? infoSelectors.computeIfAbsent(c, InfoFunction::infoSelector) : null;
+  }
+
+  private void walk(Expr e, Path path) {
     if (e instanceof VectorSelector vs) {
-      plan(vs, path, evalRange);
+      plan(vs, path);
     } else if (e instanceof MatrixSelector ms) {
-      walk(ms.selector(), path, ms.rangeMillis());
+      walk(ms.selector(), path);
     } else if (e instanceof SubqueryExpr sq) {
-      long off = path.subqOffset + sq.offsetMillis();
-      long rng = path.subqRange + sq.rangeMillis();
       Long at = path.subqAt;
       if (sq.at() != null) {
-        off = sq.offsetMillis();
-        rng = sq.rangeMillis();
         at = sq.at().resolve(queryStart, queryEnd);
       }
       long st = sq.stepMillis() != 0 ? sq.stepMillis() : noStepSubqueryInterval.applyAsLong(sq.rangeMillis());
-      walk(sq.expr(), new Path(off, rng, at, st, path.func, path.grouping, path.by), 0);
+      walk(sq.expr(), new Path(st, at, path.func, path.grouping, path.by));
     } else if (e instanceof AggregateExpr a) {
-      Path p = new Path(path.subqOffset, path.subqRange, path.subqAt, path.lastSubqStep, a.op().keyword(),
-          a.grouping(), !a.without());
-      walk(a.expr(), p, 0);
+      Path p = new Path(path.lastSubqStep, path.subqAt, a.op().keyword(), a.grouping(), !a.without());
+      walk(a.expr(), p);
       if (a.param() != null) {
-        walk(a.param(), p, 0);
+        walk(a.param(), p);
       }
     } else if (e instanceof Call c) {
-      Path p = new Path(path.subqOffset, path.subqRange, path.subqAt, path.lastSubqStep,
-          c.function().name(), List.of(), false);
+      Path p = new Path(path.lastSubqStep, path.subqAt, c.function().name(), List.of(), false);
       for (Expr arg : c.args()) {
-        walk(arg, p, 0);
+        walk(arg, p);
       }
-      if (c.function().name().equals("info")) {
-        VectorSelector info = InfoFunction.infoSelector(c);
-        infoSelectors.put(c, info);
-        plan(info, p, 0);
+      VectorSelector info = infoSelector(c);
+      if (info != null) {
+        plan(info, p);
       }
     } else if (e instanceof BinaryExpr b) {
-      Path p = new Path(path.subqOffset, path.subqRange, path.subqAt, path.lastSubqStep, "", List.of(), false);
-      walk(b.lhs(), p, 0);
-      walk(b.rhs(), p, 0);
+      Path p = new Path(path.lastSubqStep, path.subqAt, "", List.of(), false);
+      walk(b.lhs(), p);
+      walk(b.rhs(), p);
     } else if (e instanceof ParenExpr pe) {
-      walk(pe.expr(), path, evalRange);
+      walk(pe.expr(), path);
     } else if (e instanceof UnaryExpr u) {
-      walk(u.expr(), path, evalRange);
+      walk(u.expr(), path);
     }
   }
 
-  private void plan(VectorSelector n, Path path, long evalRange) {
-    long start = queryStart;
-    long end = queryEnd;
-    if (path.subqAt != null) {
-      start = path.subqAt;
-      end = path.subqAt;
+  private void plan(VectorSelector n, Path path) {
+    SelectorRange r = ranges.get(n);
+    if (r == null) {
+      throw new IllegalStateException("selector without a planned range: " + n);
     }
-    At at = n.at();
-    if (at != null) {
-      start = at.resolve(queryStart, queryEnd);
-      end = start;
-    } else {
-      start = start - path.subqOffset - path.subqRange;
-      end -= path.subqOffset;
-    }
-    start -= (evalRange == 0 ? lookback : evalRange) - 1;
-    start -= n.offsetMillis();
-    end -= n.offsetMillis();
     long st = path.lastSubqStep != 0 ? path.lastSubqStep : step;
     // Windowed reads only on the query's own grid (no subquery, no @) when windows do not touch.
-    long width = evalRange == 0 ? lookback : evalRange;
-    boolean windowed = step > 0 && path.lastSubqStep == 0 && path.subqAt == null && at == null && width < step;
+    long width = r.rangeMillis() == 0 ? lookback : r.rangeMillis();
+    boolean windowed = step > 0 && path.lastSubqStep == 0 && path.subqAt == null && n.at() == null && width < step;
     long firstRef = queryStart - n.offsetMillis();
-    planned.add(new Planned(n, start, end, evalRange, path.func, path.grouping, path.by, st,
+    planned.add(new Planned(n, r.minTime(), r.maxTime(), r.rangeMillis(), path.func, path.grouping, path.by, st,
         windowed ? width : 0, firstRef));
   }
 }

@@ -151,6 +151,10 @@ public final class ValueFormat {
 
   static Digits shortest(double v) {
     double a = Math.abs(v);
+    Digits fast = shortestFast(a);
+    if (fast != null) {
+      return fast;
+    }
     BigDecimal bd = new BigDecimal(Double.toString(a)).stripTrailingZeros();
     // Double.toString of JDK 17 may be one digit longer than the shortest form: try shorter ones.
     int prec = bd.precision();
@@ -165,5 +169,82 @@ public final class ValueFormat {
     String unscaled = bd.unscaledValue().toString();
     int decimalPoint = unscaled.length() - bd.scale();
     return new Digits(unscaled, decimalPoint);
+  }
+
+  /**
+   * The digits of {@code Double.toString} when no shorter form reads back to a, else null. The decimals that
+   * read back to a form an interval around those digits, so if any shorter decimal is in it, one of the two
+   * neighbours of the digits truncated by one is too: checking those two spares the exact BigDecimal
+   * expansion for nearly every value (result formatting calls this once per sample).
+   */
+  private static Digits shortestFast(double a) {
+    String s = Double.toString(a);
+    int e = s.indexOf('E');
+    int exp = e < 0 ? 0 : Integer.parseInt(s, e + 1, s.length(), 10);
+    int mantEnd = e < 0 ? s.length() : e;
+    StringBuilder digits = new StringBuilder(20);
+    int dot = -1;
+    for (int i = 0; i < mantEnd; i++) {
+      char c = s.charAt(i);
+      if (c == '.') {
+        dot = digits.length();
+      } else {
+        digits.append(c);
+      }
+    }
+    if (dot < 0) {
+      dot = digits.length();
+    }
+    int lead = 0;
+    while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
+      lead++;
+    }
+    int end = digits.length();
+    while (end > lead + 1 && digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    String ds = digits.substring(lead, end);
+    int decimalPoint = dot - lead + exp;
+    if (ds.length() > 1) {
+      String floor = ds.substring(0, ds.length() - 1);
+      if (readsBack(floor, decimalPoint, a)) {
+        return null;
+      }
+      String ceil = increment(floor);
+      int dp = ceil.length() > floor.length() ? decimalPoint + 1 : decimalPoint;
+      if (readsBack(ceil, dp, a)) {
+        return null;
+      }
+    }
+    return new Digits(ds, decimalPoint);
+  }
+
+  private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+      1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+  private static boolean readsBack(String digits, int decimalPoint, double a) {
+    int exp = decimalPoint - digits.length();
+    if (digits.length() <= 15 && exp >= -22 && exp <= 22) {
+      // Both the integer digits and the power of ten are exact doubles, so one IEEE multiplication or
+      // division is correctly rounded: the value parseDouble would read (its own fast path), without a string.
+      long m = Long.parseLong(digits);
+      return (exp >= 0 ? m * POW10[exp] : m / POW10[-exp]) == a;
+    }
+    return Double.parseDouble("0." + digits + "E" + decimalPoint) == a;
+  }
+
+  /** The decimal digit string plus one in its last place ("199" -> "200", "99" -> "100"). */
+  private static String increment(String d) {
+    char[] c = d.toCharArray();
+    int i = c.length - 1;
+    while (i >= 0 && c[i] == '9') {
+      c[i] = '0';
+      i--;
+    }
+    if (i < 0) {
+      return "1" + new String(c);
+    }
+    c[i]++;
+    return new String(c);
   }
 }

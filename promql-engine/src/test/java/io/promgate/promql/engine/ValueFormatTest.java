@@ -87,4 +87,42 @@ class ValueFormatTest {
         .toString();
     assertThat(digits.length()).isLessThanOrEqualTo(java.length());
   }
+
+  /** The fast path (Double.toString digits, two neighbours checked) agrees with the exact BigDecimal search. */
+  @Property(tries = 20_000)
+  void shortestMatchesExactSearch(@ForAll double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v) || v == 0) {
+      return;
+    }
+    assertThat(ValueFormat.shortest(v)).isEqualTo(exactShortest(v));
+  }
+
+  @Test
+  void shortestMatchesExactSearchOnRandomBits() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(42);
+    for (int i = 0; i < 200_000; i++) {
+      double v = i % 2 == 0 ? Double.longBitsToDouble(r.nextLong()) : r.nextDouble() * Math.pow(10, r.nextInt(-8, 12));
+      if (Double.isNaN(v) || Double.isInfinite(v) || v == 0) {
+        continue;
+      }
+      assertThat(ValueFormat.shortest(v)).as("%s", v).isEqualTo(exactShortest(v));
+    }
+  }
+
+  private static ValueFormat.Digits exactShortest(double v) {
+    double a = Math.abs(v);
+    java.math.BigDecimal bd = new java.math.BigDecimal(Double.toString(a)).stripTrailingZeros();
+    int prec = bd.precision();
+    while (prec > 1) {
+      java.math.BigDecimal shorter = new java.math.BigDecimal(a)
+          .round(new java.math.MathContext(prec - 1, java.math.RoundingMode.HALF_EVEN));
+      if (shorter.doubleValue() != a) {
+        break;
+      }
+      bd = shorter.stripTrailingZeros();
+      prec = bd.precision();
+    }
+    String unscaled = bd.unscaledValue().toString();
+    return new ValueFormat.Digits(unscaled, unscaled.length() - bd.scale());
+  }
 }

@@ -12,6 +12,7 @@ import io.promgate.promql.ast.UnaryExpr;
 import io.promgate.promql.ast.VectorSelector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The absolute time range of raw data each selector of a query reads, mirroring Prometheus'
@@ -32,8 +33,19 @@ public final class SelectorRanges {
   }
 
   public static List<SelectorRange> of(Expr expr, long startMs, long endMs, long lookbackMs) {
+    return of(expr, startMs, endMs, lookbackMs, c -> null);
+  }
+
+  /**
+   * As {@link #of(Expr, long, long, long)}, plus the selectors a function call reads besides its arguments
+   * (the engine's {@code info()} reads its info metrics): {@code extraSelector} names that selector for a
+   * call, or null, and it is ranged as an instant selector in the call's place. The function should answer
+   * the same instance every time, since callers look ranges up by selector identity.
+   */
+  public static List<SelectorRange> of(Expr expr, long startMs, long endMs, long lookbackMs,
+      Function<Call, VectorSelector> extraSelector) {
     List<SelectorRange> out = new ArrayList<>();
-    walk(expr, new Context(startMs, endMs, lookbackMs, 0, 0, null, ""), out);
+    walk(expr, new Context(startMs, endMs, lookbackMs, 0, 0, null, ""), extraSelector, out);
     return out;
   }
 
@@ -65,30 +77,34 @@ public final class SelectorRanges {
     }
   }
 
-  private static void walk(Expr e, Context ctx, List<SelectorRange> out) {
+  private static void walk(Expr e, Context ctx, Function<Call, VectorSelector> extra, List<SelectorRange> out) {
     if (e instanceof VectorSelector vs) {
       out.add(range(vs, 0, ctx));
     } else if (e instanceof MatrixSelector m) {
       out.add(range(m.selector(), m.rangeMillis(), ctx));
     } else if (e instanceof SubqueryExpr s) {
-      walk(s.expr(), ctx.enter(s), out);
+      walk(s.expr(), ctx.enter(s), extra, out);
     } else if (e instanceof AggregateExpr a) {
       if (a.param() != null) {
-        walk(a.param(), ctx, out);
+        walk(a.param(), ctx, extra, out);
       }
-      walk(a.expr(), ctx, out);
+      walk(a.expr(), ctx, extra, out);
     } else if (e instanceof BinaryExpr b) {
-      walk(b.lhs(), ctx, out);
-      walk(b.rhs(), ctx, out);
+      walk(b.lhs(), ctx, extra, out);
+      walk(b.rhs(), ctx, extra, out);
     } else if (e instanceof Call c) {
       Context inCall = ctx.call(c);
       for (Expr a : c.args()) {
-        walk(a, inCall, out);
+        walk(a, inCall, extra, out);
+      }
+      VectorSelector more = extra.apply(c);
+      if (more != null) {
+        out.add(range(more, 0, inCall));
       }
     } else if (e instanceof ParenExpr p) {
-      walk(p.expr(), ctx, out);
+      walk(p.expr(), ctx, extra, out);
     } else if (e instanceof UnaryExpr u) {
-      walk(u.expr(), ctx, out);
+      walk(u.expr(), ctx, extra, out);
     }
   }
 

@@ -79,11 +79,15 @@ public final class MemSeries {
 
   /** Chunks overlapping [mint, maxt]; the open chunk is copied, so the result never changes afterwards. */
   public synchronized List<XorChunk> chunks(long mint, long maxt) {
-    List<XorChunk> out = new ArrayList<>(closed.length + 1);
-    for (XorChunk c : closed) {
-      if (c.maxTime() >= mint && c.minTime() <= maxt) {
-        out.add(c);
-      }
+    // Closed chunks are in time order, so those ending at or after mint are a suffix: find it from the end,
+    // without touching the older chunks (most queries read the last minutes).
+    int first = closed.length;
+    while (first > 0 && closed[first - 1].maxTime() >= mint) {
+      first--;
+    }
+    List<XorChunk> out = new ArrayList<>(closed.length - first + 1);
+    for (int i = first; i < closed.length && closed[i].minTime() <= maxt; i++) {
+      out.add(closed[i]);
     }
     if (open != null && open.maxTime() >= mint && open.minTime() <= maxt) {
       out.add(open.toChunk());

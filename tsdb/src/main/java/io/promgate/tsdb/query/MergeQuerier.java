@@ -10,8 +10,6 @@ import io.promgate.model.SeriesSet;
 import io.promgate.model.SeriesSets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -32,41 +30,64 @@ public final class MergeQuerier implements Querier {
     if (queriers.size() == 1) {
       return queriers.get(0).select(sortSeries, hints, matchers);
     }
-    TreeMap<Labels, List<Series>> byLabels = new TreeMap<>();
+    // Every source answers sorted by labels, so a linear k-way merge suffices; usually all but one source
+    // (the head, or no block at all) is empty, and then its answer is passed on as it is.
+    List<List<Series>> lists = new ArrayList<>(queriers.size());
     List<String> warnings = new ArrayList<>();
     for (Querier q : queriers) {
       SeriesSet set = q.select(true, hints, matchers);
-      while (set.next()) {
-        Series s = set.at();
-        byLabels.computeIfAbsent(s.labels(), k -> new ArrayList<>(2)).add(s);
-      }
+      List<Series> list = SeriesSets.toList(set);
       warnings.addAll(set.warnings());
-    }
-    List<Series> out = new ArrayList<>(byLabels.size());
-    for (Map.Entry<Labels, List<Series>> e : byLabels.entrySet()) {
-      List<Series> parts = e.getValue();
-      if (parts.size() == 1) {
-        out.add(parts.get(0));
-      } else {
-        Labels l = e.getKey();
-        out.add(new Series() {
-          @Override
-          public Labels labels() {
-            return l;
-          }
-
-          @Override
-          public SampleIterator iterator() {
-            SampleIterator[] its = new SampleIterator[parts.size()];
-            for (int i = 0; i < its.length; i++) {
-              its[i] = parts.get(i).iterator();
-            }
-            return new MergedSampleIterator(its);
-          }
-        });
+      if (!list.isEmpty()) {
+        lists.add(list);
       }
+    }
+    if (lists.size() <= 1) {
+      return SeriesSets.of(lists.isEmpty() ? List.of() : lists.get(0), warnings);
+    }
+    int[] pos = new int[lists.size()];
+    List<Series> out = new ArrayList<>();
+    List<Series> parts = new ArrayList<>(lists.size());
+    while (true) {
+      Labels min = null;
+      for (int i = 0; i < lists.size(); i++) {
+        if (pos[i] < lists.get(i).size()) {
+          Labels l = lists.get(i).get(pos[i]).labels();
+          if (min == null || l.compareTo(min) < 0) {
+            min = l;
+          }
+        }
+      }
+      if (min == null) {
+        break;
+      }
+      parts.clear();
+      for (int i = 0; i < lists.size(); i++) {
+        if (pos[i] < lists.get(i).size() && lists.get(i).get(pos[i]).labels().equals(min)) {
+          parts.add(lists.get(i).get(pos[i]++));
+        }
+      }
+      out.add(parts.size() == 1 ? parts.get(0) : merged(min, List.copyOf(parts)));
     }
     return SeriesSets.of(out, warnings);
+  }
+
+  private static Series merged(Labels l, List<Series> parts) {
+    return new Series() {
+      @Override
+      public Labels labels() {
+        return l;
+      }
+
+      @Override
+      public SampleIterator iterator() {
+        SampleIterator[] its = new SampleIterator[parts.size()];
+        for (int i = 0; i < its.length; i++) {
+          its[i] = parts.get(i).iterator();
+        }
+        return new MergedSampleIterator(its);
+      }
+    };
   }
 
   @Override

@@ -84,4 +84,24 @@ class MergeQuerierTest {
     assertThat(samples(got.get(0), 41L)).isEmpty();
     assertThat(new MergeQuerier(List.of(block, head)).labelValues("a", List.of())).containsExactly("1", "2");
   }
+
+  @Test
+  void interleavedSourcesComeOutSortedOnceEachAndAnEmptySourceChangesNothing() {
+    Labels a = Labels.of("__name__", "m", "i", "a");
+    Labels b = Labels.of("__name__", "m", "i", "b");
+    Labels c = Labels.of("__name__", "m", "i", "c");
+    Labels d = Labels.of("__name__", "m", "i", "d");
+    Querier q1 = of(Map.of(a, new long[] {1}, c, new long[] {1, 2}));
+    Querier q2 = of(Map.of(b, new long[] {1}, c, new long[] {3}, d, new long[] {1}));
+    Querier none = of(Map.of());
+    List<Series> got = SeriesSets.toList(new MergeQuerier(List.of(q1, none, q2))
+        .select(true, SelectHints.ofRange(0, 100), List.of()));
+    assertThat(got).extracting(Series::labels).containsExactly(a, b, c, d);
+    assertThat(samples(got.get(2), null)).containsExactly("1=0.1", "2=0.2", "3=0.3");
+
+    SeriesSet onlyOne = new MergeQuerier(List.of(none, q2)).select(true, SelectHints.ofRange(0, 100), List.of());
+    assertThat(SeriesSets.toList(onlyOne)).extracting(Series::labels).containsExactly(b, c, d);
+    assertThat(SeriesSets.toList(new MergeQuerier(List.of(none, none))
+        .select(true, SelectHints.ofRange(0, 100), List.of()))).isEmpty();
+  }
 }
