@@ -43,13 +43,19 @@ public final class StoreApiServer {
     Guard guard = new Guard(access, config);
     // A client's grpc-timeout ends the call server-side too (the Series call then stops reading the store).
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(true));
-    grpc.callHandler(ThanosMethods.SERVER_SERIES, req -> req.handler(msg -> series(req, msg, service, guard)));
-    grpc.callHandler(ThanosMethods.SERVER_LABEL_NAMES, req -> req.handler(msg ->
+    grpc.callHandler(ThanosMethods.SERVER_SERIES, oneMessage((req, msg) -> series(req, msg, service, guard)));
+    grpc.callHandler(ThanosMethods.SERVER_LABEL_NAMES, oneMessage((req, msg) ->
         unary(req.response(), () -> service.labelNames(guard.tenant(req.headers()), msg))));
-    grpc.callHandler(ThanosMethods.SERVER_LABEL_VALUES, req -> req.handler(msg ->
+    grpc.callHandler(ThanosMethods.SERVER_LABEL_VALUES, oneMessage((req, msg) ->
         unary(req.response(), () -> service.labelValues(guard.tenant(req.headers()), msg))));
-    grpc.callHandler(ThanosMethods.SERVER_INFO, req -> req.handler(msg ->
+    grpc.callHandler(ThanosMethods.SERVER_INFO, oneMessage((req, msg) ->
         unary(req.response(), () -> service.info(guard.tenant(req.headers())))));
+    // Without this, Vert.x answers an unknown method with HTTP 500 and no grpc-status (found by fuzzing).
+    grpc.callHandler(req -> {
+      req.handler(ignored -> { });
+      req.invalidMessageHandler(ignored -> { }); // answered already; Vert.x' default would answer again
+      reject(req.response(), GrpcStatus.UNIMPLEMENTED, "unknown method " + req.fullMethodName());
+    });
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
     if (config.tls()) {
@@ -89,6 +95,49 @@ public final class StoreApiServer {
     }
     io.vertx.core.MultiMap headers = req.headers();
     call.start(() -> service.series(guard.tenant(headers), msg));
+  }
+
+  /**
+   * Every method here takes exactly one request message. Without these guards (found by fuzzing) a message
+   * that does not decode reset the stream with CANCEL instead of a status, and a call that ended without any
+   * message was never answered at all: the client hung until its deadline. A second message is ignored.
+   */
+  private static <Q, R> io.vertx.core.Handler<GrpcServerRequest<Q, R>> oneMessage(
+      java.util.function.BiConsumer<GrpcServerRequest<Q, R>, Q> onMessage) {
+    return req -> {
+      boolean[] answered = {false};
+      req.invalidMessageHandler(e -> {
+        if (!answered[0]) {
+          answered[0] = true;
+          reject(req.response(), GrpcStatus.INVALID_ARGUMENT, e instanceof io.vertx.grpc.common.MessageSizeOverflowException
+              ? "request message too large" : "request message cannot be decoded");
+        }
+      });
+      req.handler(msg -> {
+        if (!answered[0]) {
+          answered[0] = true;
+          if (msg == null) { // see ThanosMethods.lenient
+            reject(req.response(), GrpcStatus.INVALID_ARGUMENT, "request message cannot be decoded");
+          } else {
+            onMessage.accept(req, msg);
+          }
+        }
+      });
+      req.endHandler(v -> {
+        if (!answered[0]) {
+          answered[0] = true;
+          reject(req.response(), GrpcStatus.INVALID_ARGUMENT, "the call carried no request message");
+        }
+      });
+    };
+  }
+
+  private static void reject(GrpcServerResponse<?, ?> resp, GrpcStatus status, String message) {
+    try {
+      resp.status(status).statusMessage(message).end();
+    } catch (IllegalStateException alreadyEnded) {
+      // the client went away or the stream already ended
+    }
   }
 
   static void fail(GrpcServerResponse<?, ?> resp, Throwable e) {
