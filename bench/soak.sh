@@ -102,21 +102,22 @@ done
 
 # One line per interval: what happened in (prev, now].
 summarize() { # log from_ms to_ms -> "n p99_ms failures"
-  awk -v from="$2" -v to="$3" '$1 > from && $1 <= to {
-      n++; lat[n] = $3 * 1000; if ($2 < 200 || $2 > 299) bad++ }
-    END {
-      if (n == 0) { print "0 0 0"; exit }
-      asort(lat); i = int(0.99 * n + 0.999); if (i < 1) i = 1
-      printf "%d %.1f %d\n", n, lat[i], bad + 0 }' "$1"
+  awk -v from="$2" -v to="$3" '$1 > from && $1 <= to { print $2, $3 * 1000 }' "$1" | sort -k2,2n |
+    awk '{ n++; lat[n] = $2; if ($1 < 200 || $1 > 299) bad++ }
+      END {
+        if (n == 0) { print "0 0 0"; exit }
+        i = int(0.99 * n + 0.999); if (i < 1) i = 1
+        printf "%d %.1f %d\n", n, lat[i], bad + 0 }'
 }
 gc_totals() { # pid -> "count seconds" (all collectors)
   jstat -gc "$1" | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
     NR == 2 { c = $col["YGC"] + $col["FGC"]; t = $col["YGCT"] + $col["FGCT"];
       if ("CGC" in col) { c += $col["CGC"]; t += $col["CGCT"] } printf "%d %.3f\n", c, t }'
 }
-heap_used_mib() { # pid: used heap right now (eden + survivors + old), MiB
+heap_after_gc_mib() { # pid: old generation used, read right after a forced full GC (which leaves only live
+  # objects there and empties eden), so requests running meanwhile do not blur it as eden would, MiB
   jstat -gc "$1" | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
-    NR == 2 { printf "%.1f\n", ($col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]) / 1024 }'
+    NR == 2 { printf "%.1f\n", $col["OU"] / 1024 }'
 }
 
 touch "$WORK/query.log" "$WORK/write.log"
@@ -133,7 +134,7 @@ while (( $(date +%s) < END_AT )); do
   NOW_MS=$(date +%s%3N)
   read -r GC GCT < <(gc_totals "$G_PID")
   jcmd "$G_PID" GC.run >/dev/null
-  HEAP=$(heap_used_mib "$G_PID")
+  HEAP=$(heap_after_gc_mib "$G_PID")
   RSS=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$G_PID/status")
   read -r QN QP QF < <(summarize "$WORK/query.log" "$PREV_MS" "$NOW_MS")
   read -r WN WP WF < <(summarize "$WORK/write.log" "$PREV_MS" "$NOW_MS")
@@ -161,7 +162,7 @@ SLOPE=$(awk '{ x[NR] = $1; y[NR] = $2 } END {
     for (i = from; i <= NR; i++) { sx += x[i]; sy += y[i] }
     mx = sx / n; my = sy / n
     for (i = from; i <= NR; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ^ 2 }
-    printf "%.3f\n", sxx > 0 ? sxy / sxx : 0 }' "$WORK/heap.dat")
+    printf "%.3f\n", (sxx > 0 ? sxy / sxx : 0) }' "$WORK/heap.dat")
 echo "queries: $QN (p99 ${QP} ms, failed $QF)"
 echo "writes: $WN (p99 ${WP} ms, failed $WF)"
 echo "heap_after_gc_slope_mib_per_min: $SLOPE (second half; limit $MAX_SLOPE)"
