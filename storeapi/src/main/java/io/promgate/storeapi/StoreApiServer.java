@@ -1,6 +1,9 @@
 package io.promgate.storeapi;
 
+import io.promgate.storeapi.thanos.LabelNamesRequest;
+import io.promgate.storeapi.thanos.LabelValuesRequest;
 import io.promgate.storeapi.thanos.SeriesRequest;
+import io.promgate.storeapi.thanos.info.InfoRequest;
 import io.promgate.storeapi.thanos.SeriesResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,6 +28,8 @@ import io.vertx.grpc.server.GrpcServerResponse;
  */
 public final class StoreApiServer {
   static final int STEP_BYTES = 256 * 1024;
+  /** How long a call may take to deliver its one request message (they are small: bytes to kilobytes). */
+  static final long REQUEST_MESSAGE_TIMEOUT_MS = 10_000;
 
   private final HttpServer http;
 
@@ -43,13 +48,20 @@ public final class StoreApiServer {
     Guard guard = new Guard(access, config);
     // A client's grpc-timeout ends the call server-side too (the Series call then stops reading the store).
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(true));
-    grpc.callHandler(ThanosMethods.SERVER_SERIES, req -> req.handler(msg -> series(req, msg, service, guard)));
-    grpc.callHandler(ThanosMethods.SERVER_LABEL_NAMES, req -> req.handler(msg ->
+    grpc.callHandler(ThanosMethods.SERVER_SERIES, oneMessage(SeriesRequest::parseFrom,
+        (req, msg) -> series(req, msg, service, guard)));
+    grpc.callHandler(ThanosMethods.SERVER_LABEL_NAMES, oneMessage(LabelNamesRequest::parseFrom, (req, msg) ->
         unary(req.response(), () -> service.labelNames(guard.tenant(req.headers()), msg))));
-    grpc.callHandler(ThanosMethods.SERVER_LABEL_VALUES, req -> req.handler(msg ->
+    grpc.callHandler(ThanosMethods.SERVER_LABEL_VALUES, oneMessage(LabelValuesRequest::parseFrom, (req, msg) ->
         unary(req.response(), () -> service.labelValues(guard.tenant(req.headers()), msg))));
-    grpc.callHandler(ThanosMethods.SERVER_INFO, req -> req.handler(msg ->
+    grpc.callHandler(ThanosMethods.SERVER_INFO, oneMessage(InfoRequest::parseFrom, (req, msg) ->
         unary(req.response(), () -> service.info(guard.tenant(req.headers())))));
+    // Without this, Vert.x answers an unknown method with HTTP 500 and no grpc-status (found by fuzzing).
+    grpc.callHandler(req -> {
+      req.handler(ignored -> { });
+      req.invalidMessageHandler(ignored -> { }); // answered already; Vert.x' default would answer again
+      reject(req.response(), GrpcStatus.UNIMPLEMENTED, "unknown method " + req.fullMethodName());
+    });
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
     if (config.tls()) {
@@ -89,6 +101,82 @@ public final class StoreApiServer {
     }
     io.vertx.core.MultiMap headers = req.headers();
     call.start(() -> service.series(guard.tenant(headers), msg));
+  }
+
+  /** Parses a request message (the generated {@code parseFrom(byte[])}). */
+  private interface Parser<Q> {
+    Q parse(byte[] bytes) throws java.io.IOException;
+  }
+
+  /**
+   * Every method here takes exactly one request message, decoded here rather than by Vert.x. Found by
+   * fuzzing: Vert.x resets the stream (CANCEL, no status) for bytes that are not the message, throws
+   * (and never answers, so the client hangs until its deadline) for a frame marked compressed without a
+   * known grpc-encoding, and never answers a call that ended without any message. Here each of these gets
+   * INVALID_ARGUMENT; a second message is ignored.
+   */
+  private static <Q, R> io.vertx.core.Handler<GrpcServerRequest<Q, R>> oneMessage(Parser<Q> parser,
+      java.util.function.BiConsumer<GrpcServerRequest<Q, R>, Q> onMessage) {
+    return req -> {
+      boolean[] answered = {false};
+      req.invalidMessageHandler(e -> {
+        if (!answered[0]) {
+          answered[0] = true;
+          reject(req.response(), GrpcStatus.INVALID_ARGUMENT, e instanceof io.vertx.grpc.common.MessageSizeOverflowException
+              ? "request message too large" : "request message cannot be decoded");
+        }
+      });
+      req.messageHandler(m -> {
+        if (answered[0]) {
+          return;
+        }
+        answered[0] = true;
+        Q msg;
+        try {
+          msg = parser.parse(payload(m));
+        } catch (java.io.IOException | RuntimeException e) {
+          reject(req.response(), GrpcStatus.INVALID_ARGUMENT, "request message cannot be decoded");
+          return;
+        }
+        onMessage.accept(req, msg);
+      });
+      req.endHandler(v -> {
+        if (!answered[0]) {
+          answered[0] = true;
+          reject(req.response(), GrpcStatus.INVALID_ARGUMENT, "the call carried no request message");
+        }
+      });
+      // Last resort: Vert.x' deframer throws on a frame flagged compressed without grpc-encoding and then
+      // delivers neither the message nor the end, so without this the call would hang forever.
+      Vertx.currentContext().owner().setTimer(REQUEST_MESSAGE_TIMEOUT_MS, id -> {
+        if (!answered[0]) {
+          answered[0] = true;
+          reject(req.response(), GrpcStatus.INVALID_ARGUMENT,
+              "no complete request message within " + REQUEST_MESSAGE_TIMEOUT_MS / 1000 + " s");
+        }
+      });
+    };
+  }
+
+  private static byte[] payload(io.vertx.grpc.common.GrpcMessage m) throws java.io.IOException {
+    String enc = m.encoding();
+    if (enc == null || enc.equals("identity")) {
+      return m.payload().getBytes();
+    }
+    if (enc.equals("gzip")) {
+      try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(m.payload().getBytes()))) {
+        return in.readNBytes(64 << 20); // far above any request; a bomb stops here
+      }
+    }
+    throw new java.io.IOException("unsupported message encoding " + enc);
+  }
+
+  private static void reject(GrpcServerResponse<?, ?> resp, GrpcStatus status, String message) {
+    try {
+      resp.status(status).statusMessage(message).end();
+    } catch (IllegalStateException alreadyEnded) {
+      // the client went away or the stream already ended
+    }
   }
 
   static void fail(GrpcServerResponse<?, ?> resp, Throwable e) {

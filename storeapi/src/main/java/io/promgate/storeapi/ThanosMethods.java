@@ -26,13 +26,13 @@ final class ThanosMethods {
   static final String TENANT_HEADER = "thanos-tenant";
 
   static final ServiceMethod<SeriesRequest, SeriesResponse> SERVER_SERIES = ServiceMethod.server(
-      STORE, "Series", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(SeriesRequest.newBuilder()));
+      STORE, "Series", GrpcMessageEncoder.encoder(), lenient(GrpcMessageDecoder.decoder(SeriesRequest.newBuilder())));
   static final ServiceMethod<LabelNamesRequest, LabelNamesResponse> SERVER_LABEL_NAMES = ServiceMethod.server(
-      STORE, "LabelNames", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(LabelNamesRequest.newBuilder()));
+      STORE, "LabelNames", GrpcMessageEncoder.encoder(), lenient(GrpcMessageDecoder.decoder(LabelNamesRequest.newBuilder())));
   static final ServiceMethod<LabelValuesRequest, LabelValuesResponse> SERVER_LABEL_VALUES = ServiceMethod.server(
-      STORE, "LabelValues", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(LabelValuesRequest.newBuilder()));
+      STORE, "LabelValues", GrpcMessageEncoder.encoder(), lenient(GrpcMessageDecoder.decoder(LabelValuesRequest.newBuilder())));
   static final ServiceMethod<InfoRequest, InfoResponse> SERVER_INFO = ServiceMethod.server(
-      INFO, "Info", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(InfoRequest.newBuilder()));
+      INFO, "Info", GrpcMessageEncoder.encoder(), lenient(GrpcMessageDecoder.decoder(InfoRequest.newBuilder())));
 
   static final ServiceMethod<SeriesResponse, SeriesRequest> CLIENT_SERIES = ServiceMethod.client(
       STORE, "Series", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(SeriesResponse.newBuilder()));
@@ -44,5 +44,28 @@ final class ThanosMethods {
       INFO, "Info", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(InfoResponse.newBuilder()));
 
   private ThanosMethods() {
+  }
+
+  /**
+   * A request decoder that yields {@code null} for bytes that are not the message, which the server answers
+   * with INVALID_ARGUMENT. Vert.x' own handling of a decode failure is to reset the stream (CANCEL) without
+   * any status, which a client cannot tell from a network failure (found by fuzzing).
+   */
+  private static <T> GrpcMessageDecoder<T> lenient(GrpcMessageDecoder<T> d) {
+    return new GrpcMessageDecoder<>() {
+      @Override
+      public T decode(io.vertx.grpc.common.GrpcMessage msg) {
+        try {
+          return d.decode(msg);
+        } catch (RuntimeException notTheMessage) { // CodecException included
+          return null;
+        }
+      }
+
+      @Override
+      public boolean accepts(io.vertx.grpc.common.WireFormat format) {
+        return d.accepts(format);
+      }
+    };
   }
 }

@@ -57,6 +57,7 @@ public final class Storage implements AutoCloseable {
   private volatile ObjectStore objectStore;
   private final Map<String, TenantStore> tenants = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> acceptedSamples = new ConcurrentHashMap<>();
+  private final LongAdder writeFailures = new LongAdder();
   private volatile boolean closed;
 
   private Storage(Path root, StorageOptions options, BlockOptions blockOptions, Clock clock) {
@@ -112,14 +113,23 @@ public final class Storage implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     } catch (UncheckedIOException e) {
+      writeFailures.increment();
       return CompletableFuture.failedFuture(new StorageUnavailableException(
           "cannot create storage for tenant " + tenant + ": " + e.getCause().getMessage(), e.getCause()));
     }
     LongAdder accepted = acceptedSamples.computeIfAbsent(tenant, k -> new LongAdder());
-    return t.append(series, metadata).thenApply(r -> {
-      accepted.add(r.accepted());
-      return r;
+    return t.append(series, metadata).whenComplete((r, err) -> {
+      if (err != null) {
+        writeFailures.increment();
+      } else {
+        accepted.add(r.accepted());
+      }
     });
+  }
+
+  /** Appends that failed because the store could not write (full disk, I/O error) since start. */
+  public long writeFailures() {
+    return writeFailures.sum();
   }
 
   /** Samples this process accepted for a tenant since it started (WAL replay not counted), for status pages. */
@@ -326,6 +336,16 @@ public final class Storage implements AutoCloseable {
   /** Sum of fsyncs over all tenants' WALs (group commit keeps it well below the number of appends). */
   public long fsyncCount() {
     return tenants.values().stream().mapToLong(t -> t.wal().fsyncCount()).sum();
+  }
+
+  /** Corrupt blocks moved to {@code <tenant>/quarantine/} when this store was opened (or a tenant created). */
+  public long quarantinedBlocks() {
+    return tenants.values().stream().mapToLong(t -> t.blocks().quarantined()).sum();
+  }
+
+  /** Corrupt or torn WAL places cut off when this store was opened (a torn tail after a crash counts). */
+  public long walCorruptions() {
+    return tenants.values().stream().mapToLong(t -> t.wal().corruptionsRepaired()).sum();
   }
 
   @Override

@@ -26,6 +26,7 @@ import io.promgate.tsdb.wal.WalCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,6 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TenantBlocks {
   private static final Logger LOG = LoggerFactory.getLogger(TenantBlocks.class);
+  static final String QUARANTINE_DIR = "quarantine";
 
   private final String tenant;
   private final Path dir;
@@ -61,6 +63,7 @@ final class TenantBlocks {
   private volatile BucketStore bucket;
   /** Blocks taken out of {@link #blocks} whose directories wait for their last reader; guarded by this. */
   private final List<Block> retired = new ArrayList<>();
+  private int quarantined;
 
   private TenantBlocks(String tenant, Path dir, BlockOptions options, Clock clock, List<Block> blocks) {
     this.tenant = tenant;
@@ -77,6 +80,7 @@ final class TenantBlocks {
     // opening <dir>/wal; empty, it reads as an empty head. Our own WAL is wal-promgate/.
     Files.createDirectories(dir.resolve("wal"));
     List<Block> found = new ArrayList<>();
+    int quarantined = 0;
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.sorted().toList()) {
         String name = p.getFileName().toString();
@@ -86,8 +90,13 @@ final class TenantBlocks {
         if (name.endsWith(".tmp") && Ulid.isValid(name.substring(0, name.length() - 4))) {
           LOG.info("tenant {}: deleting unfinished block {}", tenant, name);
           BlockWriter.deleteRecursively(p);
-        } else if (Ulid.isValid(name) && Files.exists(p.resolve("meta.json"))) {
-          found.add(Block.open(p));
+        } else if (Ulid.isValid(name)) {
+          try {
+            found.add(openChecked(p));
+          } catch (IOException | RuntimeException e) {
+            quarantine(tenant, dir, p, e);
+            quarantined++;
+          }
         }
       }
     }
@@ -105,7 +114,60 @@ final class TenantBlocks {
       }
     }
     live.sort(Comparator.comparingLong(b -> b.meta().minTime()));
-    return new TenantBlocks(tenant, dir, options, clock, List.copyOf(live));
+    TenantBlocks tb = new TenantBlocks(tenant, dir, options, clock, List.copyOf(live));
+    tb.quarantined = quarantined;
+    return tb;
+  }
+
+  /**
+   * Opens a block and checks what is cheap to check at start: meta.json parses, the index' tables match
+   * their CRCs (the reader checks them), and chunk segments exist when the block has chunks, numbered
+   * from 000001 without a gap. Chunk CRCs are checked when chunks are read.
+   */
+  private static Block openChecked(Path p) throws IOException {
+    if (!Files.exists(p.resolve("meta.json"))) {
+      // A block directory appears only by a rename after meta.json was fsynced; without it, it is damaged.
+      throw new IOException("meta.json is missing");
+    }
+    Block b = Block.open(p);
+    if (b.meta().numChunks() > 0) {
+      List<String> segs;
+      try (Stream<Path> s = Files.isDirectory(p.resolve("chunks")) ? Files.list(p.resolve("chunks")) : Stream.empty()) {
+        segs = s.map(x -> x.getFileName().toString()).filter(n -> n.matches("\\d{6}")).sorted().toList();
+      }
+      for (int i = 0; i < Math.max(1, segs.size()); i++) {
+        String want = String.format("%06d", i + 1);
+        if (i >= segs.size() || !segs.get(i).equals(want)) {
+          throw new IOException("chunk segment chunks/" + want + " is missing (meta.json counts "
+              + b.meta().numChunks() + " chunks)");
+        }
+      }
+    }
+    return b;
+  }
+
+  /**
+   * Moves a block that cannot be opened to {@code <tenant>/quarantine/<ulid>}: the store starts without it
+   * (its range reads as a gap, the WAL may still hold part of it) and an operator can inspect or delete it.
+   * Deleting it ourselves would destroy what a repair tool might still recover; leaving it in place would
+   * fail every start.
+   */
+  private static void quarantine(String tenant, Path dir, Path block, Exception why) throws IOException {
+    Path qdir = dir.resolve(QUARANTINE_DIR);
+    Files.createDirectories(qdir);
+    Path target = qdir.resolve(block.getFileName().toString());
+    if (Files.exists(target)) {
+      target = qdir.resolve(block.getFileName() + "." + System.currentTimeMillis());
+    }
+    Files.move(block, target, StandardCopyOption.ATOMIC_MOVE);
+    BlockWriter.fsyncDir(dir);
+    LOG.error("tenant {}: block {} is corrupt ({}); moved it to {} and starting without it", tenant,
+        block.getFileName(), why.toString(), target);
+  }
+
+  /** Blocks moved to quarantine when this tenant was opened. */
+  int quarantined() {
+    return quarantined;
   }
 
   List<Block> blocks() {
@@ -250,12 +312,22 @@ final class TenantBlocks {
       if (end > hmax - head.options().windowMillis()) {
         break;
       }
+      long previousMinValid = head.minValidTime();
       ts.locked(() -> head.setMinValidTime(end));
       List<ChunkSeries> series = trim(head.querier(start, end - 1).selectChunks(List.of()), start, end);
       if (!series.isEmpty()) {
         String ulid = Ulid.next(clock.millis());
         BlockMeta meta = new BlockMeta(ulid, start, end, 0, 0, 0, 1, List.of(ulid), List.of(), externalLabels());
-        Path p = BlockWriter.write(dir, meta, series);
+        Path p;
+        try {
+          p = BlockWriter.write(dir, meta, series);
+        } catch (IOException | RuntimeException e) {
+          // E.g. a full disk. The range stays in the head and the WAL; the next pass must cut this same
+          // range again, so the head's start must not stay moved past it (a later cut would otherwise
+          // truncate the head and the WAL beyond samples that no block holds).
+          ts.locked(() -> head.undoMinValidTime(previousMinValid));
+          throw e;
+        }
         CrashPoint.hit("after-block-rename");
         Block b = Block.open(p);
         List<Block> next = new ArrayList<>(blocks);

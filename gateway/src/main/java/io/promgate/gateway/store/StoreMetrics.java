@@ -39,6 +39,16 @@ final class StoreMetrics implements SelfMetrics.MetricsSource {
     out.append("# HELP promgate_store_wal_fsyncs_total WAL fsyncs (group commit: many writes share one).\n")
         .append("# TYPE promgate_store_wal_fsyncs_total counter\n")
         .append("promgate_store_wal_fsyncs_total ").append(storage.fsyncCount()).append('\n');
+    out.append("# HELP promgate_tsdb_quarantined_blocks_total Corrupt blocks moved to <tenant>/quarantine/ at start.\n")
+        .append("# TYPE promgate_tsdb_quarantined_blocks_total counter\n")
+        .append("promgate_tsdb_quarantined_blocks_total ").append(storage.quarantinedBlocks()).append('\n');
+    out.append("# HELP promgate_wal_corruptions_total Corrupt or torn WAL places cut off at start.\n")
+        .append("# TYPE promgate_wal_corruptions_total counter\n")
+        .append("promgate_wal_corruptions_total ").append(storage.walCorruptions()).append('\n');
+    out.append("# HELP promgate_store_write_failures_total Writes refused with 503 because the store could not "
+            + "write (e.g. disk full).\n")
+        .append("# TYPE promgate_store_write_failures_total counter\n")
+        .append("promgate_store_write_failures_total ").append(storage.writeFailures()).append('\n');
   }
 
   private void headTime(StringBuilder out, String which, String what) {

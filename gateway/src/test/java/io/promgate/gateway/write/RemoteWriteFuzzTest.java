@@ -30,7 +30,7 @@ import org.xerial.snappy.Snappy;
  * content types. Every answer must be 2xx or 4xx, within a few seconds. Tries: jqwik.tries.default
  * (150 in {@code mvn verify}, many more with {@code -Pfuzz}).
  */
-class RemoteWriteFuzzTest {
+public class RemoteWriteFuzzTest {
   static Vertx vertx;
   static Path dir;
   static Storage storage;
@@ -70,7 +70,7 @@ class RemoteWriteFuzzTest {
   }
 
   /** Flips, overwrites, inserts, deletes or truncates bytes, seeded. */
-  static byte[] mutate(byte[] in, long seed) {
+  public static byte[] mutate(byte[] in, long seed) {
     Random r = new Random(seed);
     byte[] b = in.clone();
     int edits = 1 + r.nextInt(6);
@@ -108,9 +108,29 @@ class RemoteWriteFuzzTest {
   }
 
   static void assertAnswered(byte[] body, String ct, String enc) throws Exception {
+    long before = storage.acceptedSamples("fuzz");
     WriteResult r = handler.handle("fuzz", ct, enc, Buffer.buffer(body)).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     assertThat(r.status()).as("%s", r.message()).isBetween(200, 499);
+    if (!decodable(body)) {
+      assertThat(r.status()).as("an undecodable body is refused: %s", r.message()).isBetween(400, 499);
+      assertThat(storage.acceptedSamples("fuzz")).as("nothing stored from an undecodable body").isEqualTo(before);
+    }
+  }
+
+  /** Whether the body is a WriteRequest, snappy-compressed or not (whatever the headers claim). */
+  static boolean decodable(byte[] body) {
+    try {
+      WriteRequest.parseFrom(Snappy.uncompress(body));
+      return true;
+    } catch (Exception | Error notSnappyProto) {
+      try {
+        WriteRequest.parseFrom(body);
+        return true;
+      } catch (Exception notProto) {
+        return false;
+      }
+    }
   }
 
   @Property

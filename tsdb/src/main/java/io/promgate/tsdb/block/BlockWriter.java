@@ -1,5 +1,6 @@
 package io.promgate.tsdb.block;
 
+import io.promgate.tsdb.io.WritableFiles;
 import io.promgate.model.Labels;
 import io.promgate.model.chunk.XorChunk;
 import io.promgate.tsdb.head.ChunkSeries;
@@ -71,8 +72,21 @@ public final class BlockWriter {
    */
   public static Path write(Path parent, BlockMeta meta, SeriesSource src) throws IOException {
     Path tmp = parent.resolve(meta.ulid() + ".tmp");
-    Path dir = parent.resolve(meta.ulid());
     deleteRecursively(tmp);
+    try {
+      return writeInto(tmp, parent, meta, src);
+    } catch (IOException | RuntimeException e) {
+      try {
+        deleteRecursively(tmp); // a full disk would stay full of half blocks until the next start
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private static Path writeInto(Path tmp, Path parent, BlockMeta meta, SeriesSource src) throws IOException {
+    Path dir = parent.resolve(meta.ulid());
     Files.createDirectories(tmp.resolve("chunks"));
 
     List<Labels> labels = new ArrayList<>(src.size());
@@ -116,7 +130,7 @@ public final class BlockWriter {
   }
 
   static void writeSynced(Path p, byte[] data) throws IOException {
-    try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.CREATE,
+    try (var ch = WritableFiles.open(p, java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
       java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
       while (b.hasRemaining()) {

@@ -1,5 +1,6 @@
 package io.promgate.tsdb.block;
 
+import io.promgate.tsdb.io.WritableFiles;
 import io.promgate.model.chunk.XorChunk;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class ChunkSegmentWriter implements AutoCloseable {
   private void next() throws IOException {
     close();
     segment++;
-    channel = FileChannel.open(dir.resolve(String.format("%06d", segment + 1)),
+    channel = WritableFiles.open(dir.resolve(String.format("%06d", segment + 1)),
         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
     out.write(new byte[] {(byte) 0x85, (byte) 0xBD, 0x40, (byte) 0xDD, 1, 0, 0, 0});

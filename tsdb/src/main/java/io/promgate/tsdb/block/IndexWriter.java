@@ -1,5 +1,6 @@
 package io.promgate.tsdb.block;
 
+import io.promgate.tsdb.io.WritableFiles;
 import io.promgate.model.Labels;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -42,7 +43,7 @@ final class IndexWriter {
 
   /** Series sorted by labels; metas per series: (minTime, maxTime, chunk ref) per chunk. */
   static void write(Path file, List<Labels> series, List<long[]> metas) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = WritableFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
       new IndexWriter(os).writeAll(series, metas);
       os.flush();

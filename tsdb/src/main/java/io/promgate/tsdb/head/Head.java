@@ -266,6 +266,14 @@ public final class Head implements Queryable {
   }
 
   /**
+   * Moves the start back to {@code t} after a block for the range starting there could not be written
+   * (the samples are still here and in the WAL). Call with the append lock held.
+   */
+  public void undoMinValidTime(long t) {
+    minValidTime = t;
+  }
+
+  /**
    * Every WAL ref the head resolves, with its labels (aliases from replay included), for a WAL checkpoint
    * that must keep later samples resolvable. Serialized with appends by the caller.
    */

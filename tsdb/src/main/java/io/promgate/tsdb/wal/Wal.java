@@ -1,5 +1,6 @@
 package io.promgate.tsdb.wal;
 
+import io.promgate.tsdb.io.WritableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -49,6 +50,7 @@ public final class Wal implements AutoCloseable {
   private long synced;
   private IOException failure;
   private boolean closing;
+  private int repairs;
 
   private record Waiter(long pos, CompletableFuture<Void> future) {
   }
@@ -58,7 +60,7 @@ public final class Wal implements AutoCloseable {
     this.segmentBytes = segmentBytes;
     this.segment = segment;
     this.segmentSize = segmentSize;
-    this.channel = FileChannel.open(segmentPath(segment), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    this.channel = WritableFiles.open(segmentPath(segment), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     channel.position(segmentSize);
     syncDir();
     flusher = new Thread(this::flushLoop, "wal-sync-" + dir.toAbsolutePath().getParent().getFileName());
@@ -74,12 +76,14 @@ public final class Wal implements AutoCloseable {
     int last = first;
     long lastSize = 0;
     boolean ended = false;
+    int repairs = 0;
     for (int i = 0; i < segments.size(); i++) {
       int seg = segments.get(i);
       if (i > 0 && seg != segments.get(i - 1) + 1) {
         LOG.warn("WAL {}: segment {} is missing; dropping {} later segment(s)", dir, name(segments.get(i - 1) + 1),
             segments.size() - i);
         deleteFrom(dir, segments, i);
+        repairs++;
         break;
       }
       Path p = dir.resolve(name(seg));
@@ -93,11 +97,12 @@ public final class Wal implements AutoCloseable {
         LOG.warn("WAL {}: corrupt or torn record at offset {} of segment {} ({} bytes); truncating it there{}",
             dir, r.good(), name(seg), size, more ? " and deleting " + (segments.size() - i - 1)
                 + " later segment(s)" : "");
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = WritableFiles.open(p, StandardOpenOption.WRITE)) {
           ch.truncate(r.good());
           ch.force(true);
         }
         deleteFrom(dir, segments, i + 1);
+        repairs++;
         break;
       }
       if (more && !ended) {
@@ -106,6 +111,7 @@ public final class Wal implements AutoCloseable {
         LOG.warn("WAL {}: segment {} ends without its end record (truncated?); deleting {} later segment(s)",
             dir, name(seg), segments.size() - i - 1);
         deleteFrom(dir, segments, i + 1);
+        repairs++;
         break;
       }
     }
@@ -113,7 +119,14 @@ public final class Wal implements AutoCloseable {
       last++; // never append after an end record
       lastSize = 0;
     }
-    return new Wal(dir, segmentBytes, last, lastSize);
+    Wal wal = new Wal(dir, segmentBytes, last, lastSize);
+    wal.repairs = repairs;
+    return wal;
+  }
+
+  /** Corrupt or torn places that {@link #open} cut off (a torn tail after a crash counts too). */
+  public int corruptionsRepaired() {
+    return repairs;
   }
 
   private static void deleteFrom(Path dir, List<Integer> segments, int from) throws IOException {
@@ -155,17 +168,26 @@ public final class Wal implements AutoCloseable {
     if (frames.length == 0) {
       return written;
     }
-    if (segmentSize > 0 && segmentSize + frames.length > segmentBytes) {
-      try {
-        rollover();
-      } catch (IOException e) {
-        failure = e; // a half-written end record or a missing segment would hide later records from replay
-        throw e;
-      }
+    if (channel == null) {
+      openSegment(); // an earlier rollover closed the last segment but could not create this one
+    } else if (segmentSize > 0 && segmentSize + frames.length > segmentBytes) {
+      rollover();
     }
+    writeUndoable(frames);
+    segmentSize += frames.length;
+    written += frames.length;
+    return written;
+  }
+
+  /**
+   * Writes all of {@code bytes} at the end of the current segment, or nothing: a failed write (a full disk
+   * fails after writing the part that fits) is cut off again, so the segment still ends in a whole record
+   * and the WAL stays usable once there is space. Only when the cut fails too is the WAL given up.
+   */
+  private void writeUndoable(byte[] bytes) throws IOException {
     long start = channel.position();
     try {
-      ByteBuffer b = ByteBuffer.wrap(frames);
+      ByteBuffer b = ByteBuffer.wrap(bytes);
       while (b.hasRemaining()) {
         channel.write(b);
       }
@@ -179,28 +201,46 @@ public final class Wal implements AutoCloseable {
       }
       throw e;
     }
-    segmentSize += frames.length;
-    written += frames.length;
-    return written;
   }
 
   private void rollover() throws IOException {
-    ByteBuffer end = ByteBuffer.wrap(WalRecords.segmentEnd());
-    while (end.hasRemaining()) {
-      channel.write(end);
-    }
-    written += end.capacity();
+    byte[] end = WalRecords.segmentEnd();
+    writeUndoable(end);
+    written += end.length;
+    segmentSize += end.length;
     synchronized (syncLock) {
-      channel.force(false);
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        failure = e; // see the class comment: after a failed fsync nothing written since is trustworthy
+        throw e;
+      }
       fsyncs.incrementAndGet();
       channel.close();
     }
     synced = written;
     segment++;
     segmentSize = 0;
-    channel = FileChannel.open(segmentPath(segment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    syncDir();
+    channel = null;
+    openSegment();
     notifyAll();
+  }
+
+  /**
+   * Creates the segment {@link #segment}. On failure (e.g. no space for the directory entry) the WAL stays
+   * without an open segment and the next write tries again; a leftover empty or partial file of that
+   * failed attempt holds nothing acknowledged and is truncated.
+   */
+  private void openSegment() throws IOException {
+    FileChannel ch = WritableFiles.open(segmentPath(segment), StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    try {
+      syncDir();
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+    channel = ch;
   }
 
   private void syncDir() throws IOException {
@@ -245,7 +285,7 @@ public final class Wal implements AutoCloseable {
       IOException err = null;
       synchronized (syncLock) {
         try {
-          if (ch.isOpen()) { // else a rollover closed it, after forcing it
+          if (ch != null && ch.isOpen()) { // else a rollover closed it, after forcing it
             ch.force(false);
             fsyncs.incrementAndGet();
           }
@@ -330,7 +370,7 @@ public final class Wal implements AutoCloseable {
     List<Waiter> left;
     synchronized (this) {
       synchronized (syncLock) {
-        if (channel.isOpen()) {
+        if (channel != null && channel.isOpen()) {
           channel.force(false);
           channel.close();
         }

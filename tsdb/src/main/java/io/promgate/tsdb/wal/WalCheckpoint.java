@@ -1,5 +1,6 @@
 package io.promgate.tsdb.wal;
 
+import io.promgate.tsdb.io.WritableFiles;
 import io.promgate.model.Labels;
 import io.promgate.tsdb.MetricMetadata;
 import io.promgate.tsdb.block.CrashPoint;
@@ -111,7 +112,7 @@ public final class WalCheckpoint {
     Path dir = wal.dir();
     Path tmp = dir.resolve(PREFIX + Wal.name(keepFrom) + ".tmp");
     Path fin = dir.resolve(PREFIX + Wal.name(keepFrom));
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+    try (FileChannel ch = WritableFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.wrap(content.encode());
       while (b.hasRemaining()) {
