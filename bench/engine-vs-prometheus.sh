@@ -26,8 +26,19 @@ prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prom"
 PIDS+=("$!")
 
 GW_PORT=$(free_port)
+# The embedded default with the results cache off: it would answer the repeated range queries from memory
+# and time itself, not the engine.
+cat >"$WORK/promgate.yaml" <<EOF
+storage: { path: $WORK/promgate }
+cache: { max-bytes: 0 }
+backends:
+  local: { type: local }
+routes:
+  - windows:
+      - { backends: [local] }
+EOF
 # shellcheck disable=SC2086
-java ${PROMGATE_JAVA_OPTS:--Xmx2g} -jar "$JAR" run --storage-path "$WORK/promgate" \
+java ${PROMGATE_JAVA_OPTS:--Xmx2g} -jar "$JAR" run --config "$WORK/promgate.yaml" \
   --listen "127.0.0.1:$GW_PORT" --grpc-listen "127.0.0.1:$(free_port)" >"$WORK/promgate.log" 2>&1 &
 PIDS+=("$!")
 
