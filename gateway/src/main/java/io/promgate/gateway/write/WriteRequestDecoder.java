@@ -134,6 +134,13 @@ final class WriteRequestDecoder {
       ko = 0;
       kl = kb.length;
     }
+    // Samples first, even for a series refused below: damage anywhere in them refuses the whole request,
+    // as protobuf-java's parser would.
+    long[] ts = new long[n];
+    double[] vs = new double[n];
+    if (n > 0) {
+      samples(r, start, end, ts, vs);
+    }
     Entry entry = lookup(kb, ko, kl);
     if (entry == null) {
       String[] pairs = labelPairs(kb, ko, ko + kl);
@@ -151,11 +158,13 @@ final class WriteRequestDecoder {
         return;
       }
     }
-    if (n == 0) {
-      return;
+    if (n > 0) {
+      out.add(new SeriesSamples(entry.labels(), ts, vs));
+      tally.samples += n;
     }
-    long[] ts = new long[n];
-    double[] vs = new double[n];
+  }
+
+  private static void samples(Reader r, int start, int end, long[] ts, double[] vs) throws MalformedException {
     int i = 0;
     r.pos = start;
     while (r.pos < end) {
@@ -181,8 +190,6 @@ final class WriteRequestDecoder {
         r.skip(tag, end);
       }
     }
-    out.add(new SeriesSamples(entry.labels(), ts, vs));
-    tally.samples += n;
   }
 
   /** The label fields of a series whose labels are not adjacent, concatenated. */
