@@ -60,7 +60,7 @@ public final class RemoteWriteHandler {
     this.storage = storage;
     this.options = options;
     this.limiter = new IngestRateLimiter(options.limits()::ingestForTenant, clock);
-    this.decoder = new WriteRequestDecoder(Integer.getInteger("promgate.write.labelCacheEntries", 2_000_000));
+    this.decoder = new WriteRequestDecoder(Integer.getInteger("promgate.write.labelCacheEntries", defaultCacheEntries()));
   }
 
   public static RemoteWriteHandler create(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock) {
@@ -71,6 +71,14 @@ public final class RemoteWriteHandler {
   public static RemoteWriteHandler create(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock,
       WriteListener listener) {
     return new RemoteWriteHandler(vertx, storage, options, clock, listener);
+  }
+
+  /**
+   * Label sets the decoder caches: an entry costs about 400 bytes (label bytes, key, map node, labels), and
+   * any sender can make new ones, so the cache may take at most an eighth of the heap (then it starts over).
+   */
+  private static int defaultCacheEntries() {
+    return (int) Math.min(2_000_000, Runtime.getRuntime().maxMemory() / 8 / 400);
   }
 
   /** Refusals by per-tenant limits, for {@code /metrics}. */
