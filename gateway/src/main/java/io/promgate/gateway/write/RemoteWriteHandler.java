@@ -231,7 +231,7 @@ public final class RemoteWriteHandler {
     DecodedWrite w;
     try {
       w = decoder.decode(raw, 0, decoded, limits);
-    } catch (WriteRequestDecoder.MalformedException e) {
+    } catch (WireReader.MalformedException e) {
       return Future.succeededFuture(WriteResult.error(400, "protobuf: cannot decode WriteRequest: " + e.getMessage()));
     }
     for (String limit : w.limitsHit()) {

@@ -1,13 +1,11 @@
 package io.promgate.gateway.write;
 
+import io.promgate.gateway.write.WireReader.MalformedException;
 import io.promgate.model.Labels;
 import io.promgate.routing.config.IngestLimits;
 import io.promgate.storeapi.prompb.MetricMetadata.MetricType;
 import io.promgate.tsdb.MetricMetadata;
 import io.promgate.tsdb.SeriesSamples;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,13 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * strings must be valid UTF-8, missing fields take their defaults.
  */
 final class WriteRequestDecoder {
-  /** Thrown for bytes that are not a well-formed WriteRequest; the message goes to the sender (400). */
-  static final class MalformedException extends Exception {
-    MalformedException(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   private final int maxEntries;
   private final ConcurrentHashMap<Key, Entry> cache = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
@@ -54,7 +45,7 @@ final class WriteRequestDecoder {
       String longestValueText) {}
 
   DecodedWrite decode(byte[] b, int off, int len, IngestLimits limits) throws MalformedException {
-    Reader r = new Reader(b, off, off + len);
+    WireReader r = new WireReader(b, off, off + len);
     List<SeriesSamples> series = new ArrayList<>();
     List<MetricMetadata> metadata = new ArrayList<>(0);
     Tally tally = new Tally();
@@ -97,7 +88,7 @@ final class WriteRequestDecoder {
     }
   }
 
-  private void timeSeries(Reader r, int end, IngestLimits limits, List<SeriesSamples> out, Tally tally)
+  private void timeSeries(WireReader r, int end, IngestLimits limits, List<SeriesSamples> out, Tally tally)
       throws MalformedException {
     int start = r.pos;
     int labelsStart = -1;
@@ -164,7 +155,7 @@ final class WriteRequestDecoder {
     }
   }
 
-  private static void samples(Reader r, int start, int end, long[] ts, double[] vs) throws MalformedException {
+  private static void samples(WireReader r, int start, int end, long[] ts, double[] vs) throws MalformedException {
     int i = 0;
     r.pos = start;
     while (r.pos < end) {
@@ -195,7 +186,7 @@ final class WriteRequestDecoder {
   /** The label fields of a series whose labels are not adjacent, concatenated. */
   private static byte[] labelFields(byte[] b, int start, int end) throws MalformedException {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    Reader r = new Reader(b, start, end);
+    WireReader r = new WireReader(b, start, end);
     while (r.pos < end) {
       int at = r.pos;
       int tag = r.tag(end);
@@ -212,7 +203,7 @@ final class WriteRequestDecoder {
   /** Name/value pairs of encoded label fields, in the order sent; strings interned. */
   private String[] labelPairs(byte[] b, int start, int end) throws MalformedException {
     List<String> pairs = new ArrayList<>(16);
-    Reader r = new Reader(b, start, end);
+    WireReader r = new WireReader(b, start, end);
     while (r.pos < end) {
       r.tag(end); // only label fields are here
       int e = r.lengthEnd(end);
@@ -313,7 +304,7 @@ final class WriteRequestDecoder {
     };
   }
 
-  private static MetricMetadata metadata(Reader r, int end) throws MalformedException {
+  private static MetricMetadata metadata(WireReader r, int end) throws MalformedException {
     int type = 0;
     String family = "";
     String help = "";
@@ -365,124 +356,6 @@ final class WriteRequestDecoder {
     @Override
     public boolean equals(Object o) {
       return o instanceof Key k && k.hash == hash && Arrays.equals(b, off, off + len, k.b, k.off, k.off + k.len);
-    }
-  }
-
-  /** A cursor over protobuf wire bytes; every read is bounds-checked against the enclosing message's end. */
-  private static final class Reader {
-    final byte[] b;
-    int pos;
-    final int limit;
-
-    Reader(byte[] b, int pos, int limit) {
-      this.b = b;
-      this.pos = pos;
-      this.limit = limit;
-    }
-
-    boolean more() {
-      return pos < limit;
-    }
-
-    int tag() throws MalformedException {
-      return tag(limit);
-    }
-
-    int tag(int end) throws MalformedException {
-      long t = varint(end);
-      if (t <= 0 || t > Integer.MAX_VALUE || (t >>> 3) == 0) {
-        throw new MalformedException("invalid tag " + t);
-      }
-      return (int) t;
-    }
-
-    long varint(int end) throws MalformedException {
-      long x = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        if (pos >= end) {
-          throw truncated();
-        }
-        byte v = b[pos++];
-        x |= (long) (v & 0x7f) << shift;
-        if (v >= 0) {
-          return x;
-        }
-      }
-      throw new MalformedException("malformed varint");
-    }
-
-    long fixed64(int end) throws MalformedException {
-      if (end - pos < 8) {
-        throw truncated();
-      }
-      long x = 0;
-      for (int i = 7; i >= 0; i--) {
-        x = x << 8 | (b[pos + i] & 0xff);
-      }
-      pos += 8;
-      return x;
-    }
-
-    int lengthEnd() throws MalformedException {
-      return lengthEnd(limit);
-    }
-
-    /** Reads a length prefix; returns where the field's bytes end (pos is at their start). */
-    int lengthEnd(int end) throws MalformedException {
-      long n = varint(end);
-      if (n < 0 || n > end - pos) {
-        throw n < 0 ? new MalformedException("negative length") : truncated();
-      }
-      return pos + (int) n;
-    }
-
-    String string(int end) throws MalformedException {
-      int e = lengthEnd(end);
-      int i = pos;
-      while (i < e && b[i] >= 0) {
-        i++;
-      }
-      String s;
-      if (i == e) { // ASCII, the usual case
-        s = new String(b, pos, e - pos, StandardCharsets.ISO_8859_1);
-      } else {
-        try {
-          s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, pos, e - pos)).toString();
-        } catch (CharacterCodingException bad) {
-          throw new MalformedException("string field contains invalid UTF-8");
-        }
-      }
-      pos = e;
-      return s;
-    }
-
-    void skip(int tag) throws MalformedException {
-      skip(tag, limit);
-    }
-
-    void skip(int tag, int end) throws MalformedException {
-      switch (tag & 7) {
-        case 0 -> varint(end);
-        case 1 -> {
-          if (end - pos < 8) {
-            throw truncated();
-          }
-          pos += 8;
-        }
-        case 2 -> pos = lengthEnd(end);
-        case 5 -> {
-          if (end - pos < 4) {
-            throw truncated();
-          }
-          pos += 4;
-        }
-        default -> throw new MalformedException("unsupported wire type " + (tag & 7));
-      }
-    }
-
-    private static MalformedException truncated() {
-      return new MalformedException("truncated message (a field runs past the end of its enclosing message)");
     }
   }
 }

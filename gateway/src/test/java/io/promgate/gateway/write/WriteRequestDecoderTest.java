@@ -165,7 +165,7 @@ class WriteRequestDecoderTest {
       DecodedWrite ours;
       try {
         ours = decode(d, b);
-      } catch (WriteRequestDecoder.MalformedException e) {
+      } catch (WireReader.MalformedException e) {
         // protobuf-java skips unknown groups (wire types 3 and 4); remote write has none, so we refuse them.
         if (ref != null) {
           assertThat(e.getMessage()).as("seed %d", seed).contains("wire type");
