@@ -3,7 +3,8 @@
 # SAMPLES samples each, one sample per series per request, BATCH series per request) sent with SENDERS
 # concurrent senders to a real Prometheus (--web.enable-remote-write-receiver) and to promgate's bundled
 # store (fsync before every acknowledgement), one after the other in one run, on free ports.
-# Prints samples/s and resident memory per active series for each, then as the very last line
+# Prints samples/s, resident memory per active series and on-disk bytes per sample (the storage directory
+# after the load: WAL, plus blocks if any were cut) for each, then as the very last line
 # `ratio: X` = promgate samples/s / Prometheus samples/s.
 #
 # Then bytes per sample on disk (issue 9): fresh instances of both receive BPS_SERIES series x 2h of 15 s
@@ -15,7 +16,8 @@
 # io.promgate.gateway.write.RemoteWriteHandler.
 #
 # Env: SERIES (100000), SAMPLES (10), SENDERS (4), BATCH (2000), BPS_SERIES (10000; 0 skips), PROMGATE_JAVA_OPTS,
-#      PROMGATE_URL (use an already running promgate's write URL instead of starting one; no RSS then).
+#      PROMGATE_URL (use an already running promgate's write URL instead of starting one; no RSS then),
+#      PROMGATE_JAR (another build to measure, e.g. a saved copy for before/after).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -69,14 +71,15 @@ wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30
 PROM_RSS0=$(rss_kib "$PROM_PID")
 PROM_OUT=$(load "http://127.0.0.1:$PROM_PORT/api/v1/write")
 PROM_RSS1=$(rss_kib "$PROM_PID")
+PROM_DISK=$(du -sb "$WORK/prom" | cut -f1)
 kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null || true
 
 # --- promgate's bundled store.
 if [[ -n "${PROMGATE_URL:-}" ]]; then
   PG_OUT=$(load "$PROMGATE_URL")
-  PG_RSS0=0; PG_RSS1=0
+  PG_RSS0=0; PG_RSS1=0; PG_DISK=0
 else
-  JAR="$ROOT/gateway/target/promgate.jar"
+  JAR="${PROMGATE_JAR:-$ROOT/gateway/target/promgate.jar}"
   if [[ ! -f "$JAR" ]]; then (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package); fi
   GW_PORT=$(free_port)
   # shellcheck disable=SC2086
@@ -92,10 +95,12 @@ else
   command -v jcmd >/dev/null && jcmd "$PG_PID" GC.run >/dev/null 2>&1 || true
   sleep 1
   PG_RSS1=$(rss_kib "$PG_PID")
+  PG_DISK=$(du -sb "$WORK/promgate" | cut -f1)
 fi
 
 for who in prometheus promgate; do
-  if [[ $who == prometheus ]]; then out=$PROM_OUT; r0=$PROM_RSS0; r1=$PROM_RSS1; else out=$PG_OUT; r0=$PG_RSS0; r1=$PG_RSS1; fi
+  if [[ $who == prometheus ]]; then out=$PROM_OUT; r0=$PROM_RSS0; r1=$PROM_RSS1; disk=$PROM_DISK
+  else out=$PG_OUT; r0=$PG_RSS0; r1=$PG_RSS1; disk=$PG_DISK; fi
   errors=$(figure errors "$out")
   if [[ "$errors" != 0 ]]; then
     echo "ingest-vs-prometheus.sh: $who answered $errors requests with an error" >&2
@@ -104,6 +109,7 @@ for who in prometheus promgate; do
   echo "${who}_samples_per_second: $(figure samples_per_second "$out")"
   echo "${who}_seconds: $(figure seconds "$out")"
   echo "${who}_rss_bytes_per_active_series: $(( (r1 - r0) * 1024 / SERIES )) (RSS $((r0 / 1024)) MiB idle, $((r1 / 1024)) MiB after)"
+  awk -v d="$disk" -v n="$((SERIES * SAMPLES))" -v w="$who" 'BEGIN { printf "%s_disk_bytes_per_sample: %.2f\n", w, d / n }'
 done
 if (( BPS_SERIES > 0 )); then
   [[ -n "${PG_PID:-}" ]] && { kill "$PG_PID"; wait "$PG_PID" 2>/dev/null || true; }

@@ -132,6 +132,20 @@ public final class Storage implements AutoCloseable {
     return writeFailures.sum();
   }
 
+  /**
+   * Says an {@link #append} for {@code tenant} is on its way (e.g. a request being decoded), so that the
+   * group commit in flight waits a moment for it instead of leaving it to the next fsync. Returns what to
+   * run exactly once when the append has been called or given up. A no-op for a tenant without a store yet.
+   */
+  public Runnable announceAppend(String tenant) {
+    TenantStore t = closed ? null : tenants.get(tenant);
+    if (t == null) {
+      return () -> { };
+    }
+    t.announce();
+    return t::withdraw;
+  }
+
   /** Samples this process accepted for a tenant since it started (WAL replay not counted), for status pages. */
   public long acceptedSamples(String tenant) {
     LongAdder a = acceptedSamples.get(tenant);

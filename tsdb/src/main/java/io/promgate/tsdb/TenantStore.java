@@ -103,6 +103,7 @@ final class TenantStore implements AutoCloseable {
   CompletableFuture<AppendResult> append(List<SeriesSamples> series, List<MetricMetadata> metadata) {
     AppendResult result;
     long pos;
+    wal.announce(); // counted while waiting for the lock: the next fsync should include us
     appendLock.lock();
     try {
       if (closed) {
@@ -118,6 +119,7 @@ final class TenantStore implements AutoCloseable {
           new StorageUnavailableException("cannot write the WAL of tenant " + tenant + ": " + e.getMessage(), e));
     } finally {
       appendLock.unlock();
+      wal.withdraw();
     }
     return wal.sync(pos).handle((ok, err) -> {
       if (err != null) {
@@ -125,6 +127,15 @@ final class TenantStore implements AutoCloseable {
       }
       return result;
     });
+  }
+
+  /** See {@link Wal#announce}. */
+  void announce() {
+    wal.announce();
+  }
+
+  void withdraw() {
+    wal.withdraw();
   }
 
   Head head() {

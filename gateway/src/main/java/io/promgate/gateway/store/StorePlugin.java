@@ -100,7 +100,10 @@ public final class StorePlugin implements GatewayPlugin {
       LocalStoreAdapter local = new LocalStoreAdapter(s);
       ctx.localStore(local);
       ctx.metrics().register(new StoreMetrics(s));
-      RemoteWriteHandler writes = RemoteWriteHandler.create(vertx, s, writeOptions, clock, ctx.writeListener());
+      RemoteWriteOptions wo = c.tenancy().limits().equals(io.promgate.routing.config.SecurityConfig.Limits.NONE)
+          ? writeOptions : writeOptions.withLimits(c.tenancy().limits());
+      RemoteWriteHandler writes = RemoteWriteHandler.create(vertx, s, wo, clock, ctx.writeListener());
+      ctx.metrics().register(writes.limitRefusals());
       for (String p : WRITE_PATHS) {
         ctx.route(p, true, (req, tenants, path) -> {
           if (tenants.isMulti()) {

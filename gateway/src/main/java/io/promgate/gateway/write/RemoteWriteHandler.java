@@ -1,7 +1,6 @@
 package io.promgate.gateway.write;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.promgate.storeapi.prompb.WriteRequest;
+import io.promgate.routing.config.IngestLimits;
 import io.promgate.tsdb.AppendResult;
 import io.promgate.tsdb.RejectReason;
 import io.promgate.tsdb.SeriesSamples;
@@ -48,6 +47,11 @@ public final class RemoteWriteHandler {
   private final Storage storage;
   private final RemoteWriteOptions options;
   private final IngestRateLimiter limiter;
+  private final WriteRequestDecoder decoder;
+  private final LimitRefusals refusals = new LimitRefusals();
+  /** Decompression buffers reused per worker thread; one larger than this is not kept. */
+  private static final int KEEP_BUFFER_BYTES = 8 << 20;
+  private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[64 << 10]);
 
   private RemoteWriteHandler(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock,
       WriteListener listener) {
@@ -55,7 +59,8 @@ public final class RemoteWriteHandler {
     this.listener = listener;
     this.storage = storage;
     this.options = options;
-    this.limiter = new IngestRateLimiter(options.samplesPerSecond(), options.burstSamples(), clock);
+    this.limiter = new IngestRateLimiter(options.limits()::ingestForTenant, clock);
+    this.decoder = new WriteRequestDecoder(Integer.getInteger("promgate.write.labelCacheEntries", defaultCacheEntries()));
   }
 
   public static RemoteWriteHandler create(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock) {
@@ -69,17 +74,35 @@ public final class RemoteWriteHandler {
   }
 
   /**
+   * Label sets the decoder caches: an entry costs about 400 bytes (label bytes, key, map node, labels), and
+   * any sender can make new ones, so the cache may take at most an eighth of the heap (then it starts over).
+   */
+  private static int defaultCacheEntries() {
+    return (int) Math.min(2_000_000, Runtime.getRuntime().maxMemory() / 8 / 400);
+  }
+
+  /** Refusals by per-tenant limits, for {@code /metrics}. */
+  public LimitRefusals limitRefusals() {
+    return refusals;
+  }
+
+  /**
    * Handles one request body for a resolved tenant.
    *
    * @param contentType the Content-Type header or null
    * @param contentEncoding the Content-Encoding header or null
    */
   public Future<WriteResult> handle(String tenant, String contentType, String contentEncoding, Buffer body) {
+    return handle(tenant, contentType, contentEncoding, body.getBytes(), body.length());
+  }
+
+  private Future<WriteResult> handle(String tenant, String contentType, String contentEncoding, byte[] body,
+      int length) {
     WriteResult negotiation = negotiate(contentType, contentEncoding);
     if (negotiation != null) {
       return Future.succeededFuture(negotiation);
     }
-    return vertx.executeBlocking(() -> decodeAndAppend(tenant, body.getBytes()), false)
+    return vertx.executeBlocking(() -> decodeAndAppend(tenant, body, length), false)
         .compose(f -> f)
         .recover(err -> Future.succeededFuture(failure(tenant, err)));
   }
@@ -98,22 +121,32 @@ public final class RemoteWriteHandler {
       return respond(req, WriteResult.error(413, "request body of " + length + " bytes exceeds the limit of "
           + max + " bytes"));
     }
-    Promise<Buffer> body = Promise.promise();
-    Buffer acc = Buffer.buffer();
+    Promise<Void> body = Promise.promise();
+    // With a Content-Length (what senders send) the chunks go straight into one array of that size: one
+    // copy, no growing. Without one (chunked), into a growing buffer.
+    int declared = length != null && !length.isEmpty() && length.chars().allMatch(Character::isDigit)
+        ? Integer.parseInt(length) : -1;
+    byte[][] acc = {new byte[declared >= 0 ? declared : 8192]};
+    int[] size = {0};
     boolean[] tooLarge = {false};
     req.handler(chunk -> {
-      if (!tooLarge[0] && acc.length() + chunk.length() <= max) {
-        acc.appendBuffer(chunk);
-      } else {
+      int n = chunk.length();
+      if (tooLarge[0] || size[0] + (long) n > max) {
         tooLarge[0] = true;
+        return;
       }
+      if (size[0] + n > acc[0].length) {
+        acc[0] = java.util.Arrays.copyOf(acc[0], (int) Math.min(max, Math.max(size[0] + n, 2L * acc[0].length)));
+      }
+      chunk.getBytes(0, n, acc[0], size[0]);
+      size[0] += n;
     });
     req.exceptionHandler(body::tryFail);
-    req.endHandler(v -> body.tryComplete(acc));
+    req.endHandler(v -> body.tryComplete());
     return body.future()
         .compose(b -> tooLarge[0]
             ? Future.succeededFuture(WriteResult.error(413, "request body exceeds the limit of " + max + " bytes"))
-            : handle(tenant, req.getHeader("Content-Type"), req.getHeader("Content-Encoding"), b))
+            : handle(tenant, req.getHeader("Content-Type"), req.getHeader("Content-Encoding"), acc[0], size[0]))
         .compose(r -> respond(req, r));
   }
 
@@ -126,7 +159,10 @@ public final class RemoteWriteHandler {
     if (r.status() == 204) {
       return req.response().setStatusCode(204).end();
     }
-    return req.response().setStatusCode(r.status()).putHeader("Content-Type", WriteResult.CONTENT_TYPE)
+    if (r.retryAfterSeconds() > 0) {
+      req.response().putHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+    }
+    return req.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType())
         .end(r.message());
   }
 
@@ -162,33 +198,52 @@ public final class RemoteWriteHandler {
     return null;
   }
 
-  private Future<WriteResult> decodeAndAppend(String tenant, byte[] compressed) throws IOException {
+  private Future<WriteResult> decodeAndAppend(String tenant, byte[] compressed, int length) throws IOException {
+    Runnable withdraw = storage.announceAppend(tenant);
+    try {
+      return decodeAndAppendAnnounced(tenant, compressed, length);
+    } finally {
+      withdraw.run();
+    }
+  }
+
+  private Future<WriteResult> decodeAndAppendAnnounced(String tenant, byte[] compressed, int length)
+      throws IOException {
     byte[] raw;
+    int decoded;
     try {
       // Only the length header is read here; a corrupt body then fails in uncompress (no separate
       // validation pass, which would cost as much as decoding).
-      long decoded = compressed.length == 0 ? -1 : Snappy.uncompressedLength(compressed);
-      if (decoded < 0) {
+      long declared = length == 0 ? -1 : Snappy.uncompressedLength(compressed, 0, length);
+      if (declared < 0) {
         return Future.succeededFuture(WriteResult.error(400, "snappy: empty or corrupt input"));
       }
-      if (decoded > options.maxDecodedBytes()) {
-        return Future.succeededFuture(WriteResult.error(413, "decoded request of " + decoded
+      if (declared > options.maxDecodedBytes()) {
+        return Future.succeededFuture(WriteResult.error(413, "decoded request of " + declared
             + " bytes exceeds the limit of " + options.maxDecodedBytes() + " bytes"));
       }
-      raw = Snappy.uncompress(compressed);
+      raw = buffer((int) declared);
+      decoded = Snappy.uncompress(compressed, 0, length, raw, 0);
     } catch (IOException e) {
       return Future.succeededFuture(WriteResult.error(400, "snappy: " + e.getMessage()));
     }
-    WriteRequest req;
+    IngestLimits limits = options.limits().ingestForTenant(tenant);
+    DecodedWrite w;
     try {
-      req = WriteRequest.parseFrom(raw);
-    } catch (InvalidProtocolBufferException e) {
+      w = decoder.decode(raw, 0, decoded, limits);
+    } catch (WireReader.MalformedException e) {
       return Future.succeededFuture(WriteResult.error(400, "protobuf: cannot decode WriteRequest: " + e.getMessage()));
     }
-    DecodedWrite w = DecodedWrite.of(req);
-    if (!limiter.tryAcquire(tenant, w.samples())) {
-      return Future.succeededFuture(WriteResult.error(429, "tenant " + tenant + " is over its ingest rate of "
-          + options.samplesPerSecond() + " samples/s; retry later"));
+    for (String limit : w.limitsHit()) {
+      refusals.refused(limit, tenant);
+    }
+    long retryAfter = limiter.tryAcquire(tenant, w.samples());
+    if (retryAfter > 0) {
+      refusals.refused("ingestion_rate", tenant);
+      return Future.succeededFuture(WriteResult.tooManyRequests("tenant \"" + tenant + "\" is over its ingestion rate"
+          + " limit (ingestion-rate " + fmt(limits.ingestionRate()) + " samples/s, ingestion-burst-size "
+          + fmt(limits.effectiveBurst()) + " samples): request of " + w.samples() + " samples refused; retry in "
+          + retryAfter + "s", retryAfter));
     }
     if (w.series().isEmpty() && w.metadata().isEmpty()) {
       return Future.succeededFuture(answer(w, null));
@@ -200,6 +255,23 @@ public final class RemoteWriteHandler {
           }
           return answer(w, r);
         });
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  /** This worker's decompression buffer, grown to {@code n} bytes (the caller is done with it on return). */
+  private static byte[] buffer(int n) {
+    byte[] b = BUFFERS.get();
+    if (b.length >= n) {
+      return b;
+    }
+    b = new byte[Math.max(n, Math.min(2 * b.length, KEEP_BUFFER_BYTES))];
+    if (b.length <= KEEP_BUFFER_BYTES) {
+      BUFFERS.set(b);
+    }
+    return b;
   }
 
   private void notifyWritten(String tenant, List<SeriesSamples> series) {

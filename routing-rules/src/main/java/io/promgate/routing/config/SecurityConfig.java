@@ -75,15 +75,31 @@ public final class SecurityConfig {
   }
 
   /** {@code tenancy.limits}: defaults, and per-tenant overrides (a key left out keeps the default). */
-  public record Limits(QueryLimits defaults, java.util.Map<String, QueryLimits> tenants) {
+  public record Limits(QueryLimits defaults, java.util.Map<String, QueryLimits> tenants,
+      IngestLimits ingestDefaults, java.util.Map<String, IngestLimits> ingestTenants) {
     public static final Limits NONE = new Limits(QueryLimits.NONE, java.util.Map.of());
 
     public Limits {
       tenants = java.util.Map.copyOf(tenants);
+      ingestTenants = java.util.Map.copyOf(ingestTenants);
+    }
+
+    /** Query limits only; no ingest limits. */
+    public Limits(QueryLimits defaults, java.util.Map<String, QueryLimits> tenants) {
+      this(defaults, tenants, IngestLimits.NONE, java.util.Map.of());
     }
 
     public QueryLimits forTenant(String tenant) {
       return tenants.getOrDefault(tenant, defaults);
+    }
+
+    public IngestLimits ingestForTenant(String tenant) {
+      return ingestTenants.getOrDefault(tenant, ingestDefaults);
+    }
+
+    /** The same query limits with {@code ingest} as the ingest defaults (tests, embedding). */
+    public Limits withIngestDefaults(IngestLimits ingest) {
+      return new Limits(defaults, tenants, ingest, ingestTenants);
     }
   }
 }

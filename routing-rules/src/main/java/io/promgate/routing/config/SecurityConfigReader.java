@@ -141,21 +141,71 @@ final class SecurityConfigReader {
     if (!n.requireObject()) {
       return SecurityConfig.Limits.NONE;
     }
-    Set<String> keys = new HashSet<>(QUERY_LIMIT_KEYS);
+    Set<String> keys = new HashSet<>(LIMIT_KEYS);
     keys.add("tenants");
     n.onlyKeys(keys);
     SecurityConfig.QueryLimits defaults = queryLimits(n, SecurityConfig.QueryLimits.NONE);
+    IngestLimits ingestDefaults = ingestLimits(n, IngestLimits.NONE);
     java.util.Map<String, SecurityConfig.QueryLimits> per = new java.util.LinkedHashMap<>();
+    java.util.Map<String, IngestLimits> ingestPer = new java.util.LinkedHashMap<>();
     for (var e : n.child("tenants").entries().entrySet()) {
       if (!TENANT.matcher(e.getKey()).matches()) {
         n.problem(e.getValue().path(), "not a tenant id");
       }
       if (e.getValue().requireObject()) {
-        e.getValue().onlyKeys(QUERY_LIMIT_KEYS);
+        e.getValue().onlyKeys(LIMIT_KEYS);
         per.put(e.getKey(), queryLimits(e.getValue(), defaults));
+        ingestPer.put(e.getKey(), ingestLimits(e.getValue(), ingestDefaults));
       }
     }
-    return new SecurityConfig.Limits(defaults, per);
+    return new SecurityConfig.Limits(defaults, per, ingestDefaults, ingestPer);
+  }
+
+  private static final Set<String> LIMIT_KEYS = union(QUERY_LIMIT_KEYS, Set.of("ingestion-rate",
+      "ingestion-burst-size", "max-label-names-per-series", "max-label-name-length", "max-label-value-length"));
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> u = new HashSet<>(a);
+    u.addAll(b);
+    return Set.copyOf(u);
+  }
+
+  private static IngestLimits ingestLimits(ConfigNode n, IngestLimits inherit) {
+    double rate = inherit.ingestionRate();
+    if (n.has("ingestion-rate")) {
+      Optional<String> v = n.string("ingestion-rate");
+      try {
+        rate = Double.parseDouble(v.orElse("0"));
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        n.problem(n.key("ingestion-rate"), "bad value \"" + v.orElse("") + "\": expected samples per second >= 0 (0: no limit)");
+        rate = 0;
+      }
+    }
+    return new IngestLimits(rate,
+        wholeNumber(n, "ingestion-burst-size", inherit.ingestionBurstSize()),
+        (int) wholeNumber(n, "max-label-names-per-series", inherit.maxLabelNamesPerSeries()),
+        (int) wholeNumber(n, "max-label-name-length", inherit.maxLabelNameLength()),
+        (int) wholeNumber(n, "max-label-value-length", inherit.maxLabelValueLength()));
+  }
+
+  private static long wholeNumber(ConfigNode n, String key, long inherit) {
+    if (!n.has(key)) {
+      return inherit;
+    }
+    Optional<String> v = n.string(key);
+    try {
+      long x = Long.parseLong(v.orElse("0"));
+      if (x < 0 || x > Integer.MAX_VALUE) {
+        throw new NumberFormatException();
+      }
+      return x;
+    } catch (NumberFormatException e) {
+      n.problem(n.key(key), "bad value \"" + v.orElse("") + "\": expected a whole number >= 0 (0: no limit)");
+      return 0;
+    }
   }
 
   private static SecurityConfig.QueryLimits queryLimits(ConfigNode n, SecurityConfig.QueryLimits inherit) {

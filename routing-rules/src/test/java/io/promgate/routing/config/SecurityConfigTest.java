@@ -143,4 +143,22 @@ class SecurityConfigTest {
         .hasMessageContaining("tenancy.limits.max-concurrent-queries: bad value \"-1\"")
         .hasMessageContaining("tenancy.limits.max-query-range: bad value \"soon\"");
   }
+
+  @Test
+  void ingestLimitsHaveDefaultsAndPerTenantOverrides() {
+    PromgateConfig c = ConfigLoader.parse("tenancy: { limits: { ingestion-rate: 1000, ingestion-burst-size: 5000,"
+        + " max-label-names-per-series: 30, tenants: { big: { ingestion-rate: 0.5 }, off: { ingestion-rate: 0,"
+        + " max-label-names-per-series: 0, max-label-value-length: 64 } } } }");
+    SecurityConfig.Limits l = c.tenancy().limits();
+    assertThat(l.ingestForTenant("x")).isEqualTo(new IngestLimits(1000, 5000, 30, 0, 0));
+    assertThat(l.ingestForTenant("big")).isEqualTo(new IngestLimits(0.5, 5000, 30, 0, 0));
+    assertThat(l.ingestForTenant("off")).isEqualTo(new IngestLimits(0, 5000, 0, 0, 64));
+    assertThat(l.forTenant("x")).isEqualTo(SecurityConfig.QueryLimits.NONE);
+    assertThatThrownBy(() -> ConfigLoader.parse("tenancy: { limits: { ingestion-rate: fast, ingestion-burst-size: -1,"
+        + " tenants: { t: { max-label-name-length: 1.5, max-samples: 3 } } } }"))
+        .hasMessageContaining("tenancy.limits.ingestion-rate: bad value \"fast\"")
+        .hasMessageContaining("tenancy.limits.ingestion-burst-size: bad value \"-1\"")
+        .hasMessageContaining("tenancy.limits.tenants.t.max-label-name-length: bad value \"1.5\"")
+        .hasMessageContaining("tenancy.limits.tenants.t.max-samples: unknown key");
+  }
 }

@@ -201,11 +201,15 @@ public final class Head implements Queryable {
 
   private MemSeries create(int ref, Labels labels) {
     String[] pairs = new String[labels.size() * 2];
+    boolean canonical = true;
     for (int i = 0; i < labels.size(); i++) {
       pairs[2 * i] = symbols.computeIfAbsent(labels.name(i), k -> k);
       pairs[2 * i + 1] = symbols.computeIfAbsent(labels.value(i), k -> k);
+      canonical &= pairs[2 * i] == labels.name(i) && pairs[2 * i + 1] == labels.value(i);
     }
-    MemSeries s = new MemSeries(ref, Labels.fromSortedPairs(pairs));
+    // A caller that interns its labels (the remote-write decoder caches them per label set) hands us the
+    // same instance on every append: keeping it saves a copy and makes the lookup above an identity hit.
+    MemSeries s = new MemSeries(ref, canonical ? labels : Labels.fromSortedPairs(pairs));
     MemSeries[] t = table;
     if (ref >= t.length) {
       t = Arrays.copyOf(t, Math.max(ref + 1, t.length * 2));

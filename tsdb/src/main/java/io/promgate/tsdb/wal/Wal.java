@@ -30,6 +30,14 @@ import org.slf4j.LoggerFactory;
  * segment to itself. After a failed write that cannot be undone, or a failed fsync, the WAL refuses all
  * further writes: an fsync error may have lost dirty pages, so later acknowledgements could be lies.
  *
+ * <p>Writers may {@link #announce} an append they are about to make (a request being decoded, an append
+ * waiting for the tenant's lock). When the flusher finds waiters while announced appends are still on their
+ * way, it waits for them, at most {@code promgate.wal.groupCommitWaitMicros} (2000 by default), so that one
+ * fsync covers them too. Without this, concurrent senders that were acknowledged together and came back
+ * together split up: the first one's sync starts an fsync at once, and the others, a millisecond later, wait
+ * for that one and then their own (about 1.5 fsyncs per request instead of 1; measured on the 4-sender
+ * ingest benchmark, fsyncs of 20-30 ms). A lone writer never waits: nothing else is announced.
+ *
  * <p>Alternatives rejected: fsync per write (simple, but one disk flush per request caps throughput at the
  * disk's flush rate) and a timer-based flush (adds latency even to a lone writer).
  */
@@ -51,6 +59,8 @@ public final class Wal implements AutoCloseable {
   private IOException failure;
   private boolean closing;
   private int repairs;
+  private int announced;
+  private static final long GROUP_WAIT_NANOS = Long.getLong("promgate.wal.groupCommitWaitMicros", 2000) * 1000;
 
   private record Waiter(long pos, CompletableFuture<Void> future) {
   }
@@ -249,6 +259,21 @@ public final class Wal implements AutoCloseable {
     }
   }
 
+  /**
+   * Says an append is on its way (its {@link #write} and {@link #sync} follow soon); must be matched by one
+   * {@link #withdraw}, whatever happens to the append.
+   */
+  public synchronized void announce() {
+    announced++;
+  }
+
+  public synchronized void withdraw() {
+    announced--;
+    if (announced <= 0) {
+      notifyAll(); // a flusher holding back for announced appends need not wait any longer
+    }
+  }
+
   /** Completes once everything up to {@code pos} is on disk; fails when the fsync fails. */
   public synchronized CompletableFuture<Void> sync(long pos) {
     if (failure != null) {
@@ -278,6 +303,18 @@ public final class Wal implements AutoCloseable {
         }
         if (waiters.isEmpty()) {
           return;
+        }
+        if (announced > 0 && GROUP_WAIT_NANOS > 0) {
+          long deadline = System.nanoTime() + GROUP_WAIT_NANOS;
+          long left;
+          while (announced > 0 && !closing && (left = deadline - System.nanoTime()) > 0) {
+            try {
+              wait(left / 1_000_000, (int) (left % 1_000_000));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+          }
         }
         ch = channel;
         target = written;

@@ -1,0 +1,361 @@
+package io.promgate.gateway.write;
+
+import io.promgate.gateway.write.WireReader.MalformedException;
+import io.promgate.model.Labels;
+import io.promgate.routing.config.IngestLimits;
+import io.promgate.storeapi.prompb.MetricMetadata.MetricType;
+import io.promgate.tsdb.MetricMetadata;
+import io.promgate.tsdb.SeriesSamples;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decodes a remote-write 1.0 {@code prometheus.WriteRequest} straight from the protobuf wire bytes into the
+ * store's {@link SeriesSamples}, without the generated message objects.
+ *
+ * <p>Why: a remote-write sender repeats the same label sets in every request (one sample per series per
+ * request is the norm), and decoding them into protobuf {@code Label}s, then Java strings, then hashing them
+ * to find the head series dominated the write path (JFR: UTF-8 decoding, {@code String.hashCode},
+ * {@code Arrays.hashCode} of the label pairs, list copies). Here the encoded label fields of a series are
+ * the key of a cache of validated {@link Labels}: a known series costs one hash over its label bytes and one
+ * byte comparison, and yields the same {@code Labels} instance every time, whose strings are interned, so
+ * the head's own interning adopts them and its series lookup succeeds on identity.
+ *
+ * <p>The cache holds only label sets that pass the tenant-independent checks; per-tenant limits are checked
+ * on every request from figures kept in the entry. It is dropped as a whole when it reaches its size bound
+ * (a sender with more active series than that only loses the shortcut). The wire rules follow
+ * protobuf-java's generated parser: unknown fields and fields with an unexpected wire type are skipped,
+ * strings must be valid UTF-8, missing fields take their defaults.
+ */
+final class WriteRequestDecoder {
+  private final int maxEntries;
+  private final ConcurrentHashMap<Key, Entry> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
+
+  WriteRequestDecoder(int maxEntries) {
+    this.maxEntries = maxEntries;
+  }
+
+  /** A validated label set and what the per-tenant label limits need of it. */
+  private record Entry(Labels labels, int names, int longestName, int longestValue, String longestNameText,
+      String longestValueText) {}
+
+  DecodedWrite decode(byte[] b, int off, int len, IngestLimits limits) throws MalformedException {
+    WireReader r = new WireReader(b, off, off + len);
+    List<SeriesSamples> series = new ArrayList<>();
+    List<MetricMetadata> metadata = new ArrayList<>(0);
+    Tally tally = new Tally();
+    while (r.more()) {
+      int tag = r.tag();
+      if (tag == (1 << 3 | 2)) {
+        int end = r.lengthEnd();
+        timeSeries(r, end, limits, series, tally);
+        r.pos = end;
+      } else if (tag == (3 << 3 | 2)) {
+        int end = r.lengthEnd();
+        MetricMetadata m = metadata(r, end);
+        if (m != null) {
+          metadata.add(m);
+        }
+        r.pos = end;
+      } else {
+        r.skip(tag);
+      }
+    }
+    return new DecodedWrite(series, metadata, tally.samples, tally.invalid, tally.example, tally.histograms,
+        List.copyOf(tally.limitsHit));
+  }
+
+  private static final class Tally {
+    long samples;
+    long invalid;
+    long histograms;
+    String example;
+    final java.util.Set<String> limitsHit = new java.util.LinkedHashSet<>();
+
+    void refuse(long n, String problem, String limit) {
+      invalid += n;
+      if (example == null) {
+        example = problem;
+      }
+      if (limit != null) {
+        limitsHit.add(limit);
+      }
+    }
+  }
+
+  private void timeSeries(WireReader r, int end, IngestLimits limits, List<SeriesSamples> out, Tally tally)
+      throws MalformedException {
+    int start = r.pos;
+    int labelsStart = -1;
+    int labelsEnd = -1;
+    boolean contiguous = true;
+    int n = 0;
+    while (r.pos < end) {
+      int at = r.pos;
+      int tag = r.tag(end);
+      if (tag == (1 << 3 | 2)) {
+        int e = r.lengthEnd(end);
+        if (labelsStart < 0) {
+          labelsStart = at;
+        } else if (labelsEnd != at) {
+          contiguous = false;
+        }
+        labelsEnd = e;
+        r.pos = e;
+      } else if (tag == (2 << 3 | 2)) {
+        r.pos = r.lengthEnd(end);
+        n++;
+      } else if (tag == (4 << 3 | 2)) {
+        r.pos = r.lengthEnd(end);
+        tally.histograms++;
+      } else {
+        r.skip(tag, end);
+      }
+    }
+    byte[] kb = r.b;
+    int ko = labelsStart < 0 ? start : labelsStart;
+    int kl = labelsStart < 0 ? 0 : labelsEnd - labelsStart;
+    if (!contiguous) { // legal but unusual: other fields between the labels; the key is the labels alone
+      kb = labelFields(r.b, start, end);
+      ko = 0;
+      kl = kb.length;
+    }
+    // Samples first, even for a series refused below: damage anywhere in them refuses the whole request,
+    // as protobuf-java's parser would.
+    long[] ts = new long[n];
+    double[] vs = new double[n];
+    if (n > 0) {
+      samples(r, start, end, ts, vs);
+    }
+    Entry entry = lookup(kb, ko, kl);
+    if (entry == null) {
+      String[] pairs = labelPairs(kb, ko, ko + kl);
+      String problem = DecodedWrite.problem(pairs);
+      if (problem != null) {
+        tally.refuse(n, problem + " in series " + DecodedWrite.render(pairs), null);
+        return;
+      }
+      entry = remember(kb, ko, kl, pairs);
+    }
+    if (limits.limitsLabels()) {
+      String limit = overLimit(entry, limits);
+      if (limit != null) {
+        tally.refuse(n, overLimitMessage(entry, limit, limits), limit);
+        return;
+      }
+    }
+    if (n > 0) {
+      out.add(new SeriesSamples(entry.labels(), ts, vs));
+      tally.samples += n;
+    }
+  }
+
+  private static void samples(WireReader r, int start, int end, long[] ts, double[] vs) throws MalformedException {
+    int i = 0;
+    r.pos = start;
+    while (r.pos < end) {
+      int tag = r.tag(end);
+      if (tag == (2 << 3 | 2)) {
+        int e = r.lengthEnd(end);
+        long t = 0;
+        long v = 0;
+        while (r.pos < e) {
+          int st = r.tag(e);
+          if (st == (1 << 3 | 1)) {
+            v = r.fixed64(e);
+          } else if (st == (2 << 3)) {
+            t = r.varint(e);
+          } else {
+            r.skip(st, e);
+          }
+        }
+        ts[i] = t;
+        vs[i] = Double.longBitsToDouble(v);
+        i++;
+      } else {
+        r.skip(tag, end);
+      }
+    }
+  }
+
+  /** The label fields of a series whose labels are not adjacent, concatenated. */
+  private static byte[] labelFields(byte[] b, int start, int end) throws MalformedException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    WireReader r = new WireReader(b, start, end);
+    while (r.pos < end) {
+      int at = r.pos;
+      int tag = r.tag(end);
+      if (tag == (1 << 3 | 2)) {
+        r.pos = r.lengthEnd(end);
+        out.write(b, at, r.pos - at);
+      } else {
+        r.skip(tag, end);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** Name/value pairs of encoded label fields, in the order sent; strings interned. */
+  private String[] labelPairs(byte[] b, int start, int end) throws MalformedException {
+    List<String> pairs = new ArrayList<>(16);
+    WireReader r = new WireReader(b, start, end);
+    while (r.pos < end) {
+      r.tag(end); // only label fields are here
+      int e = r.lengthEnd(end);
+      String name = "";
+      String value = "";
+      while (r.pos < e) {
+        int tag = r.tag(e);
+        if (tag == (1 << 3 | 2)) {
+          name = r.string(e);
+        } else if (tag == (2 << 3 | 2)) {
+          value = r.string(e);
+        } else {
+          r.skip(tag, e);
+        }
+      }
+      pairs.add(intern(name));
+      pairs.add(intern(value));
+    }
+    return pairs.toArray(new String[0]);
+  }
+
+  private String intern(String s) {
+    String prev = symbols.putIfAbsent(s, s);
+    return prev == null ? s : prev;
+  }
+
+  private Entry lookup(byte[] b, int off, int len) {
+    return cache.get(new Key(b, off, len));
+  }
+
+  /** Caches a valid label set; pairs as sent (empty values included, as they are part of the key). */
+  private Entry remember(byte[] b, int off, int len, String[] pairs) {
+    int k = 0;
+    String[] kept = new String[pairs.length];
+    int longestName = 0;
+    int longestValue = 0;
+    String nameText = "";
+    String valueText = "";
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1].isEmpty()) { // an empty value means "no such label", as in Prometheus
+        continue;
+      }
+      kept[k++] = pairs[i];
+      kept[k++] = pairs[i + 1];
+      int nl = utf8Length(pairs[i]);
+      int vl = utf8Length(pairs[i + 1]);
+      if (nl > longestName) {
+        longestName = nl;
+        nameText = pairs[i];
+      }
+      if (vl > longestValue) {
+        longestValue = vl;
+        valueText = pairs[i + 1];
+      }
+    }
+    Labels labels = Labels.fromSortedPairs(k == kept.length ? kept : Arrays.copyOf(kept, k));
+    Entry e = new Entry(labels, k / 2, longestName, longestValue, nameText, valueText);
+    if (cache.size() >= maxEntries) {
+      cache.clear(); // simplest bound: senders re-fill it with what is active
+      symbols.clear();
+    }
+    cache.put(new Key(Arrays.copyOfRange(b, off, off + len), 0, len), e);
+    return e;
+  }
+
+  private static int utf8Length(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+    return s.length();
+  }
+
+  /** The first per-tenant label limit the series breaks (Mimir's order), or null. */
+  private static String overLimit(Entry e, IngestLimits l) {
+    if (l.maxLabelNamesPerSeries() > 0 && e.names() > l.maxLabelNamesPerSeries()) {
+      return "max_label_names_per_series";
+    }
+    if (l.maxLabelNameLength() > 0 && e.longestName() > l.maxLabelNameLength()) {
+      return "max_label_name_length";
+    }
+    if (l.maxLabelValueLength() > 0 && e.longestValue() > l.maxLabelValueLength()) {
+      return "max_label_value_length";
+    }
+    return null;
+  }
+
+  private static String overLimitMessage(Entry e, String limit, IngestLimits l) {
+    return switch (limit) {
+      case "max_label_names_per_series" -> "series " + e.labels() + " has " + e.names()
+          + " label names, more than the limit (max-label-names-per-series " + l.maxLabelNamesPerSeries() + ")";
+      case "max_label_name_length" -> "label name \"" + e.longestNameText() + "\" of series " + e.labels() + " is "
+          + e.longestName() + " bytes long, longer than the limit (max-label-name-length " + l.maxLabelNameLength() + ")";
+      default -> "label value of " + e.longestValueText().length() + " characters (" + e.longestValue()
+          + " bytes) in series " + e.labels() + " is longer than the limit (max-label-value-length "
+          + l.maxLabelValueLength() + ")";
+    };
+  }
+
+  private static MetricMetadata metadata(WireReader r, int end) throws MalformedException {
+    int type = 0;
+    String family = "";
+    String help = "";
+    String unit = "";
+    while (r.pos < end) {
+      int tag = r.tag(end);
+      switch (tag) {
+        case 1 << 3 -> type = (int) r.varint(end);
+        case 2 << 3 | 2 -> family = r.string(end);
+        case 4 << 3 | 2 -> help = r.string(end);
+        case 5 << 3 | 2 -> unit = r.string(end);
+        default -> r.skip(tag, end);
+      }
+    }
+    if (family.isEmpty()) {
+      return null;
+    }
+    MetricType t = MetricType.forNumber(type);
+    return new MetricMetadata(family, t == null ? "unknown" : t.name().toLowerCase(Locale.ROOT), help, unit);
+  }
+
+  int cachedSeries() {
+    return cache.size();
+  }
+
+  /** Label bytes as a map key: a slice of a request when probing, an owned copy when stored. */
+  private static final class Key {
+    final byte[] b;
+    final int off;
+    final int len;
+    final int hash;
+
+    Key(byte[] b, int off, int len) {
+      this.b = b;
+      this.off = off;
+      this.len = len;
+      int h = 1;
+      for (int i = off, e = off + len; i < e; i++) {
+        h = 31 * h + b[i];
+      }
+      this.hash = h;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.hash == hash && Arrays.equals(b, off, off + len, k.b, k.off, k.off + k.len);
+    }
+  }
+}
