@@ -79,8 +79,7 @@ public final class GatewayServer {
     return chain.compose(v -> {
       QueryBackend backend = ctx.queryBackend().orElseGet(() -> defaultBackend(vertx, config, metrics));
       TenantResolver resolver = new TenantResolver(config.tenancy().defaultTenant(), AccessPolicies.of(config.tenancy()));
-      QueryLimiter limiter = QueryLimiter.of(config.tenancy().limits());
-      metrics.register(limiter);
+      QueryLimiter limiter = QueryLimiter.of(config.tenancy().limits(), metrics.limitRefusals());
       ApiHandler handler = new ApiHandler(backend, resolver, ctx.routes(), metrics, limiter);
       int loops = eventLoops();
       var http = config.server().http();

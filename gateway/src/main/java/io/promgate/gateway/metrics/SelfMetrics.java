@@ -28,10 +28,18 @@ public final class SelfMetrics {
     void writeTo(StringBuilder out);
   }
 
+  private final LimitRefusals limitRefusals = new LimitRefusals();
+
   public SelfMetrics() {
     for (int i = 0; i < latency.length; i++) {
       latency[i] = new Histogram();
     }
+    sources.add(limitRefusals);
+  }
+
+  /** Refusals by {@code tenancy.limits}, counted by reads and writes alike. */
+  public LimitRefusals limitRefusals() {
+    return limitRefusals;
   }
 
   public void register(MetricsSource source) {

@@ -37,27 +37,30 @@ import java.util.function.Supplier;
  * {@code max-series-per-query} and {@code max-samples-per-query} need the fetched data and are enforced by
  * the federation ({@code FederatedBackend}). For {@code a|b} every tenant's limits apply. Unparsable times
  * or queries are left to the backend, which answers them with its own 400. Every refusal names the limit and
- * its value and is counted in {@code promgate_limit_refusals_total{tenant,limit}}.
+ * its value and is counted in {@code promgate_limit_refusals_total{limit,tenant}}.
  *
  * <p>A call counts as in flight until its backend call completes (even past a timeout: the work is still
  * being done); the counters are per tenant and lock-free, and a refused call never touches a backend.
  */
-public final class QueryLimiter implements io.promgate.gateway.metrics.SelfMetrics.MetricsSource {
-  public static final QueryLimiter NONE = new QueryLimiter(SecurityConfig.Limits.NONE);
+public final class QueryLimiter {
+  public static final QueryLimiter NONE = new QueryLimiter(SecurityConfig.Limits.NONE,
+      new io.promgate.gateway.metrics.LimitRefusals());
 
   private final SecurityConfig.Limits limits;
   private final ConcurrentHashMap<String, AtomicInteger> inflight = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> refusals = new ConcurrentHashMap<>();
+  private final io.promgate.gateway.metrics.LimitRefusals refusals;
 
   private final boolean unlimited;
 
-  private QueryLimiter(SecurityConfig.Limits limits) {
+  private QueryLimiter(SecurityConfig.Limits limits, io.promgate.gateway.metrics.LimitRefusals refusals) {
     this.limits = limits;
+    this.refusals = refusals;
     this.unlimited = limits.equals(SecurityConfig.Limits.NONE);
   }
 
-  public static QueryLimiter of(SecurityConfig.Limits limits) {
-    return new QueryLimiter(limits); // an instance of its own: it counts this server's refusals
+  /** A limiter counting its refusals into {@code refusals} (the server's, {@code SelfMetrics.limitRefusals()}). */
+  public static QueryLimiter of(SecurityConfig.Limits limits, io.promgate.gateway.metrics.LimitRefusals refusals) {
+    return new QueryLimiter(limits, refusals);
   }
 
   /** Runs {@code call} when {@code r}'s tenants may; else a failed future with the refusal. */
@@ -143,20 +146,8 @@ public final class QueryLimiter implements io.promgate.gateway.metrics.SelfMetri
   /** Counts a refused call when {@code failure} is a limit's refusal. */
   public void counted(Throwable failure) {
     if (failure instanceof ApiException a && a.limit() != null) {
-      refusals.computeIfAbsent(a.tenant() + "\u0000" + a.limit(), k -> new java.util.concurrent.atomic.LongAdder())
-          .increment();
+      refusals.refused(a.limit(), a.tenant());
     }
-  }
-
-  @Override
-  public void writeTo(StringBuilder sb) {
-    sb.append("# HELP promgate_limit_refusals_total Calls refused by a tenancy.limits limit, by tenant and limit.\n")
-        .append("# TYPE promgate_limit_refusals_total counter\n");
-    refusals.forEach((k, n) -> {
-      int sep = k.indexOf('\u0000');
-      sb.append("promgate_limit_refusals_total{tenant=\"").append(k, 0, sep).append("\",limit=\"")
-          .append(k, sep + 1, k.length()).append("\"} ").append(n.sum()).append('\n');
-    });
   }
 
   /** In flight for {@code tenant} now (tests, metrics). */

@@ -102,8 +102,8 @@ public final class StorePlugin implements GatewayPlugin {
       ctx.metrics().register(new StoreMetrics(s));
       RemoteWriteOptions wo = c.tenancy().limits().equals(io.promgate.routing.config.SecurityConfig.Limits.NONE)
           ? writeOptions : writeOptions.withLimits(c.tenancy().limits());
-      RemoteWriteHandler writes = RemoteWriteHandler.create(vertx, s, wo, clock, ctx.writeListener());
-      ctx.metrics().register(writes.limitRefusals());
+      RemoteWriteHandler writes = RemoteWriteHandler.create(vertx, s, wo, clock, ctx.writeListener(),
+          ctx.metrics().limitRefusals());
       for (String p : WRITE_PATHS) {
         ctx.route(p, true, (req, tenants, path) -> {
           if (tenants.isMulti()) {

@@ -15,7 +15,7 @@ import java.util.List;
  * with Java's {@link String#compareTo}, the order {@link Labels} uses; it equals Go's byte order except for
  * supplementary characters.
  *
- * @param limitsHit per-tenant label limits that refused series ({@code max_label_names_per_series}, ...)
+ * @param limitsHit per-tenant label limits that refused series ({@code max-label-names-per-series}, ...)
  */
 record DecodedWrite(List<SeriesSamples> series, List<MetricMetadata> metadata, long samples,
     long invalidSamples, String invalidExample, long histogramSamples, List<String> limitsHit) {

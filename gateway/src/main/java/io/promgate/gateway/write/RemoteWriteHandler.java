@@ -1,5 +1,7 @@
 package io.promgate.gateway.write;
 
+import io.promgate.gateway.metrics.LimitRefusals;
+
 import io.promgate.routing.config.IngestLimits;
 import io.promgate.tsdb.AppendResult;
 import io.promgate.tsdb.RejectReason;
@@ -48,14 +50,15 @@ public final class RemoteWriteHandler {
   private final RemoteWriteOptions options;
   private final IngestRateLimiter limiter;
   private final WriteRequestDecoder decoder;
-  private final LimitRefusals refusals = new LimitRefusals();
+  private final LimitRefusals refusals;
   /** Decompression buffers reused per worker thread; one larger than this is not kept. */
   private static final int KEEP_BUFFER_BYTES = 8 << 20;
   private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[64 << 10]);
 
   private RemoteWriteHandler(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock,
-      WriteListener listener) {
+      WriteListener listener, LimitRefusals refusals) {
     this.vertx = vertx;
+    this.refusals = refusals;
     this.listener = listener;
     this.storage = storage;
     this.options = options;
@@ -70,7 +73,13 @@ public final class RemoteWriteHandler {
   /** As {@link #create(Vertx, Storage, RemoteWriteOptions, Clock)}, telling {@code listener} of every stored span. */
   public static RemoteWriteHandler create(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock,
       WriteListener listener) {
-    return new RemoteWriteHandler(vertx, storage, options, clock, listener);
+    return create(vertx, storage, options, clock, listener, new LimitRefusals());
+  }
+
+  /** As above, counting limit refusals into the server's {@code refusals}. */
+  public static RemoteWriteHandler create(Vertx vertx, Storage storage, RemoteWriteOptions options, Clock clock,
+      WriteListener listener, LimitRefusals refusals) {
+    return new RemoteWriteHandler(vertx, storage, options, clock, listener, refusals);
   }
 
   /**
@@ -239,7 +248,7 @@ public final class RemoteWriteHandler {
     }
     long retryAfter = limiter.tryAcquire(tenant, w.samples());
     if (retryAfter > 0) {
-      refusals.refused("ingestion_rate", tenant);
+      refusals.refused("ingestion-rate", tenant);
       return Future.succeededFuture(WriteResult.tooManyRequests("tenant \"" + tenant + "\" is over its ingestion rate"
           + " limit (ingestion-rate " + fmt(limits.ingestionRate()) + " samples/s, ingestion-burst-size "
           + fmt(limits.effectiveBurst()) + " samples): request of " + w.samples() + " samples refused; retry in "

@@ -281,22 +281,22 @@ final class WriteRequestDecoder {
   /** The first per-tenant label limit the series breaks (Mimir's order), or null. */
   private static String overLimit(Entry e, IngestLimits l) {
     if (l.maxLabelNamesPerSeries() > 0 && e.names() > l.maxLabelNamesPerSeries()) {
-      return "max_label_names_per_series";
+      return "max-label-names-per-series";
     }
     if (l.maxLabelNameLength() > 0 && e.longestName() > l.maxLabelNameLength()) {
-      return "max_label_name_length";
+      return "max-label-name-length";
     }
     if (l.maxLabelValueLength() > 0 && e.longestValue() > l.maxLabelValueLength()) {
-      return "max_label_value_length";
+      return "max-label-value-length";
     }
     return null;
   }
 
   private static String overLimitMessage(Entry e, String limit, IngestLimits l) {
     return switch (limit) {
-      case "max_label_names_per_series" -> "series " + e.labels() + " has " + e.names()
+      case "max-label-names-per-series" -> "series " + e.labels() + " has " + e.names()
           + " label names, more than the limit (max-label-names-per-series " + l.maxLabelNamesPerSeries() + ")";
-      case "max_label_name_length" -> "label name \"" + e.longestNameText() + "\" of series " + e.labels() + " is "
+      case "max-label-name-length" -> "label name \"" + e.longestNameText() + "\" of series " + e.labels() + " is "
           + e.longestName() + " bytes long, longer than the limit (max-label-name-length " + l.maxLabelNameLength() + ")";
       default -> "label value of " + e.longestValueText().length() + " characters (" + e.longestValue()
           + " bytes) in series " + e.labels() + " is longer than the limit (max-label-value-length "

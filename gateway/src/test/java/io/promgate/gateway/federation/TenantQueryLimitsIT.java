@@ -147,6 +147,6 @@ class TenantQueryLimitsIT {
     refused(query("small", "rate(http_requests_total[3d])"), 400, "bad_data", "max-query-range");
     String metrics = new String(PromgateHarness.get(gw.url() + "/metrics").body(), StandardCharsets.UTF_8);
     assertThat(metrics).contains("# TYPE promgate_limit_refusals_total counter")
-        .containsPattern("promgate_limit_refusals_total\\{tenant=\"small\",limit=\"max-query-range\"} [1-9]");
+        .containsPattern("promgate_limit_refusals_total\\{limit=\"max-query-range\",tenant=\"small\"} [1-9]");
   }
 }

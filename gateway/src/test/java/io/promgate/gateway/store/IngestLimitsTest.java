@@ -93,9 +93,9 @@ class IngestLimitsTest {
     for (int i = 0; i < 3; i++) {
       assertThat(write("big", samples("c" + i, 100)).statusCode()).isEqualTo(204);
     }
-    assertThat(metrics()).contains("promgate_limit_refusals_total{limit=\"ingestion_rate\",tenant=\"t\"} 1")
-        .doesNotContain("promgate_limit_refusals_total{limit=\"ingestion_rate\",tenant=\"u\"}")
-        .doesNotContain("promgate_limit_refusals_total{limit=\"ingestion_rate\",tenant=\"big\"}");
+    assertThat(metrics()).contains("promgate_limit_refusals_total{limit=\"ingestion-rate\",tenant=\"t\"} 1")
+        .doesNotContain("promgate_limit_refusals_total{limit=\"ingestion-rate\",tenant=\"u\"}")
+        .doesNotContain("promgate_limit_refusals_total{limit=\"ingestion-rate\",tenant=\"big\"}");
   }
 
   @Test
@@ -122,9 +122,9 @@ class IngestLimitsTest {
         .statusCode()).isEqualTo(400);
 
     String m = metrics();
-    assertThat(m).contains("promgate_limit_refusals_total{limit=\"max_label_names_per_series\",tenant=\"t\"} 1")
-        .contains("promgate_limit_refusals_total{limit=\"max_label_name_length\",tenant=\"t\"} 1")
-        .contains("promgate_limit_refusals_total{limit=\"max_label_value_length\",tenant=\"t\"} 2");
+    assertThat(m).contains("promgate_limit_refusals_total{limit=\"max-label-names-per-series\",tenant=\"t\"} 1")
+        .contains("promgate_limit_refusals_total{limit=\"max-label-name-length\",tenant=\"t\"} 1")
+        .contains("promgate_limit_refusals_total{limit=\"max-label-value-length\",tenant=\"t\"} 2");
     List<String> stored = new ArrayList<>();
     new JsonObject(new String(PromgateHarness.get(gw.url() + "/tenant/t/api/v1/label/__name__/values").body(),
         StandardCharsets.UTF_8)).getJsonArray("data").forEach(o -> stored.add((String) o));

@@ -253,7 +253,7 @@ class WriteRequestDecoderTest {
     assertThat(limited.series()).isEmpty();
     assertThat(limited.invalidSamples()).isEqualTo(1);
     assertThat(limited.invalidExample()).contains("max-label-value-length 5");
-    assertThat(limited.limitsHit()).containsExactly("max_label_value_length");
+    assertThat(limited.limitsHit()).containsExactly("max-label-value-length");
     assertThat(d.decode(req.toByteArray(), 0, req.getSerializedSize(), new IngestLimits(0, 0, 2, 8, 0)).series()).hasSize(1);
   }
 

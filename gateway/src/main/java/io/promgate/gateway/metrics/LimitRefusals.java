@@ -1,19 +1,19 @@
-package io.promgate.gateway.write;
+package io.promgate.gateway.metrics;
 
-import io.promgate.gateway.metrics.SelfMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@code promgate_limit_refusals_total{limit, tenant}}: write requests refused, wholly or in part, because of
- * a per-tenant limit ({@code ingestion_rate}, {@code max_label_names_per_series}, {@code max_label_name_length},
- * {@code max_label_value_length}). Limit names are Mimir's, so existing alerts read naturally.
+ * {@code promgate_limit_refusals_total{limit, tenant}}: calls refused, wholly or in part, by a
+ * {@code tenancy.limits} limit, on reads (e.g. {@code max-query-range}, {@code max-series-per-query}) and on
+ * remote write (e.g. {@code ingestion-rate}, {@code max-label-value-length}). The {@code limit} label is the
+ * config key, so an alert names what to raise. One family for the whole server: {@link SelfMetrics} owns it.
  */
 public final class LimitRefusals implements SelfMetrics.MetricsSource {
   private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
 
-  void refused(String limit, String tenant) {
+  public void refused(String limit, String tenant) {
     counts.computeIfAbsent(limit, l -> new ConcurrentHashMap<>()).computeIfAbsent(tenant, t -> new LongAdder())
         .increment();
   }
@@ -26,7 +26,7 @@ public final class LimitRefusals implements SelfMetrics.MetricsSource {
 
   @Override
   public void writeTo(StringBuilder out) {
-    out.append("# HELP promgate_limit_refusals_total Write requests refused (wholly or in part) by a per-tenant limit.\n")
+    out.append("# HELP promgate_limit_refusals_total Calls refused (wholly or in part) by a tenancy.limits limit, by limit and tenant.\n")
         .append("# TYPE promgate_limit_refusals_total counter\n");
     counts.forEach((limit, byTenant) -> byTenant.forEach((tenant, n) -> out.append("promgate_limit_refusals_total{limit=\"")
         .append(limit).append("\",tenant=\"").append(escape(tenant)).append("\"} ").append(n.sum()).append('\n')));
