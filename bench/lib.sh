@@ -21,9 +21,11 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() {
+  # Below Linux' ephemeral range (32768-60999): a port picked there can be taken by an outgoing connection
+  # (wrk's, a client pool's) before the server binds it.
   local p
   while :; do
-    p=$(( 20000 + RANDOM % 40000 ))
+    p=$(( 10000 + RANDOM % 22000 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done
 }
@@ -36,4 +38,21 @@ wait_http() { # url, seconds
   done
   echo "$BENCH_NAME: $1 did not come up" >&2
   exit 1
+}
+
+# A real Prometheus scraping itself every $2 (e.g. 1s), its files under $1; sets PROM_PORT (not echoed: a
+# $(...) subshell would lose the PID appended to PIDS).
+start_self_scraping_prometheus() { # dir, scrape interval
+  PROM_PORT=$(free_port)
+  mkdir -p "$1"
+  cat > "$1/prometheus.yml" <<YAML
+global: { scrape_interval: $2 }
+scrape_configs:
+  - job_name: prometheus
+    static_configs: [ { targets: ['127.0.0.1:$PROM_PORT'] } ]
+YAML
+  prometheus --config.file="$1/prometheus.yml" --storage.tsdb.path="$1/tsdb" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" --log.level=warn >"$1/prometheus.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30
 }

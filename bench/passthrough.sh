@@ -22,17 +22,7 @@ require_bins prometheus wrk java
 
 
 # --- Prometheus, scraping itself every second so the query has data.
-PROM_PORT=$(free_port)
-cat > "$WORK/prometheus.yml" <<YAML
-global: { scrape_interval: 1s }
-scrape_configs:
-  - job_name: prometheus
-    static_configs: [{ targets: ['127.0.0.1:$PROM_PORT'] }]
-YAML
-prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
-  --web.listen-address="127.0.0.1:$PROM_PORT" --log.level=warn >"$WORK/prometheus.log" 2>&1 &
-PIDS+=($!)
-wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30
+start_self_scraping_prometheus "$WORK/prom" 1s
 
 # --- promgate in front of it.
 JAR="$ROOT/gateway/target/promgate.jar"

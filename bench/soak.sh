@@ -29,18 +29,8 @@ SNAPPY_JAR="$HOME/.m2/repository/org/xerial/snappy/snappy-java/$SNAPPY_VERSION/s
 [[ -f "$SNAPPY_JAR" ]] || (cd "$ROOT" && mvn -B -q -pl tsdb dependency:resolve >/dev/null)
 
 # --- a real Prometheus scraping itself every 5s
-P_PORT=$(free_port)
-mkdir -p "$WORK/prom"
-cat > "$WORK/prom/prometheus.yml" <<YAML
-global: { scrape_interval: 5s }
-scrape_configs:
-  - job_name: prometheus
-    static_configs: [ { targets: ['127.0.0.1:$P_PORT'] } ]
-YAML
-prometheus --config.file="$WORK/prom/prometheus.yml" --storage.tsdb.path="$WORK/prom/tsdb" \
-  --web.listen-address="127.0.0.1:$P_PORT" --log.level=warn >"$WORK/prom/log" 2>&1 &
-PIDS+=($!)
-wait_http "http://127.0.0.1:$P_PORT/-/ready" 30
+start_self_scraping_prometheus "$WORK/prom" 5s
+P_PORT=$PROM_PORT
 
 # --- promgate: Prometheus + its own store behind one route
 "$ROOT/promgate" version >/dev/null # build (if stale) before anything is measured

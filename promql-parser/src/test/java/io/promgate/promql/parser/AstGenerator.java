@@ -254,7 +254,8 @@ final class AstGenerator {
     if (e instanceof BinaryExpr b) {
       int inner = b.op().precedence();
       boolean needs = inner < op.precedence()
-          || (inner == op.precedence() && (op.rightAssociative() ? left : !left));
+          || (inner == op.precedence() && (op.rightAssociative() ? left : !left))
+          || (left && endsWithOffsetExpr(e)); // see below: "a * b offset (1h*2) * -Inf"
       return needs ? new ParenExpr(e, P) : e;
     }
     if (left && endsWithOffsetExpr(e)) {
