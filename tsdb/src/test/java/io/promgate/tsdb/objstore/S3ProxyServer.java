@@ -15,19 +15,19 @@ import java.util.concurrent.TimeUnit;
  * Jackson 3 and Jetty 12, which must not share a classpath with ours. Skips when the jar is missing,
  * fails when PROMGATE_REQUIRE_EXTERNAL=1.
  */
-final class S3ProxyServer implements AutoCloseable {
-  static final String ACCESS = "promgate-access";
-  static final String SECRET = "promgate-secret";
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String ACCESS = "promgate-access";
+  public static final String SECRET = "promgate-secret";
 
   private final Process process;
-  final String endpoint;
+  public final String endpoint;
 
   private S3ProxyServer(Process process, String endpoint) {
     this.process = process;
     this.endpoint = endpoint;
   }
 
-  static S3ProxyServer start(Path dir) throws Exception {
+  public static S3ProxyServer start(Path dir) throws Exception {
     String jar = System.getProperty("promgate.s3proxy.jar", "target/s3proxy/s3proxy.jar");
     if (!Files.exists(Path.of(jar))) {
       if ("1".equals(System.getenv("PROMGATE_REQUIRE_EXTERNAL"))) {
