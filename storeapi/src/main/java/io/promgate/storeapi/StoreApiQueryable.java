@@ -48,18 +48,53 @@ import java.util.concurrent.TimeUnit;
 public final class StoreApiQueryable implements Queryable {
   static final long MAX_MESSAGE_BYTES = 128L << 20;
   private final GrpcClient client;
+  private final boolean ownsClient;
   private final SocketAddress address;
   private final StoreApiClientConfig config;
   private final String name;
 
-  private StoreApiQueryable(GrpcClient client, StoreApiClientConfig config) {
+  private StoreApiQueryable(GrpcClient client, boolean ownsClient, StoreApiClientConfig config) {
     this.client = client;
+    this.ownsClient = ownsClient;
     this.config = config;
     this.address = SocketAddress.inetSocketAddress(config.port(), config.host());
     this.name = "storeapi " + config.host() + ":" + config.port();
   }
 
+  /**
+   * A client, built where the caller stands. With TLS this reads the PEM files and builds the TLS context
+   * on first use, on whichever event loop makes the first call; servers use {@link #createAsync}.
+   */
   public static StoreApiQueryable create(Vertx vertx, StoreApiClientConfig config) {
+    return new StoreApiQueryable(GrpcClient.client(vertx, grpcOptions(), httpOptions(config)), true, config);
+  }
+
+  /**
+   * A client whose TLS is ready before the first call: on a worker, the PEM files are read into memory and
+   * the JVM's TLS stack is initialised and exercised (context, engine, ClientHello, certificate path
+   * validation). Done on the first connection instead, that took an event loop for one to two seconds.
+   */
+  public static Future<StoreApiQueryable> createAsync(Vertx vertx, StoreApiClientConfig config) {
+    if (!config.tls()) {
+      return Future.succeededFuture(create(vertx, config));
+    }
+    return vertx.executeBlocking(() -> {
+      HttpClientOptions http = httpOptions(config);
+      TlsWarmUp.inMemoryPem(http);
+      TlsWarmUp.run(vertx, http, config);
+      return new StoreApiQueryable(GrpcClient.client(vertx, grpcOptions(), http), true, config);
+    }, false);
+  }
+
+  /**
+   * The same backend for another tenant over the same client (connections and TLS context); closing the
+   * view leaves the client open, its owner closes it.
+   */
+  public StoreApiQueryable withTenant(String tenant) {
+    return new StoreApiQueryable(client, false, config.withTenant(tenant));
+  }
+
+  private static HttpClientOptions httpOptions(StoreApiClientConfig config) {
     // HTTP/2's default 64 KiB windows cap a stream at one window per round trip; Series answers are
     // megabytes, so give each stream 1 MiB and the connection 16 MiB (grpc-go reaches similar sizes through
     // its BDP estimation).
@@ -78,11 +113,13 @@ public final class StoreApiQueryable implements Queryable {
             .setKeyPath(config.tlsKeyPath()));
       }
     }
+    return http;
+  }
+
+  private static GrpcClientOptions grpcOptions() {
     // Thanos stores send frames of up to ~1 MiB of chunks (and batches of them); Vert.x' 256 KiB default
     // would reject those. The deadline is also enforced locally, so a silent server cannot hang a query.
-    GrpcClientOptions grpc = new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)
-        .setScheduleDeadlineAutomatically(true);
-    return new StoreApiQueryable(GrpcClient.client(vertx, grpc, http), config);
+    return new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES).setScheduleDeadlineAutomatically(true);
   }
 
   public StoreApiClientConfig config() {
@@ -216,7 +253,7 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   public Future<Void> close() {
-    return client.close();
+    return ownsClient ? client.close() : Future.succeededFuture();
   }
 
   @Override

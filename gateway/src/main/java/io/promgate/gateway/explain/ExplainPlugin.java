@@ -53,11 +53,14 @@ public final class ExplainPlugin implements GatewayPlugin {
     PromgateConfig c = ctx.config();
     Map<String, BackendStore> stores = new LinkedHashMap<>();
     String tenantHeader = c.tenancy().upstreamHeader();
+    List<Future<Void>> starting = new java.util.ArrayList<>();
     for (BackendConfig b : c.backends().values()) {
       if (b instanceof BackendConfig.Prometheus p) {
         stores.put(p.name(), new PrometheusStore(ctx.vertx(), p, tenantHeader));
       } else if (b instanceof BackendConfig.StoreApi s) {
-        stores.put(s.name(), new StoreApiStore(ctx.vertx(), s));
+        StoreApiStore store = new StoreApiStore(ctx.vertx(), s);
+        starting.add(store.start());
+        stores.put(s.name(), store);
       } else if (b instanceof BackendConfig.Local l) {
         var published = ctx.localStore();
         stores.put(l.name(), new QueryableStore(l.name(), ctx.vertx(), published.isPresent()
@@ -74,7 +77,6 @@ public final class ExplainPlugin implements GatewayPlugin {
     }
     explainer = new Explainer(ctx.vertx(), TimeRangePlanner.of(c, clock), stores, c.backends(), LOOKBACK_MS, 30_000,
         c.dedup().replicaLabels());
-    DashboardLinter linter = new DashboardLinter(explainer, clock);
     ctx.route("/api/v1/explain", false, this::explain);
     ctx.route("/api/v1/lint/dashboard", false, (req, tenants, path) -> body(req, tenants)
         .compose(body -> {
@@ -88,7 +90,7 @@ public final class ExplainPlugin implements GatewayPlugin {
           }
           long range = RequestParams.duration(p, "range", 3_600_000);
           long end = RequestParams.time(p, "end", clock.millis());
-          return linter.lint(tenant, dashboard, end - range, end);
+          return new DashboardLinter(explainer.forClient(req.headers()), clock).lint(tenant, dashboard, end - range, end);
         })
         .compose(data -> Envelope.send(req.response(), 200, Envelope.success(data.encode()))));
     io.promgate.gateway.ui.StatusPage.register(ctx, stores, clock);
@@ -99,7 +101,7 @@ public final class ExplainPlugin implements GatewayPlugin {
       }
       return f;
     });
-    return Future.succeededFuture();
+    return Future.all(starting).mapEmpty();
   }
 
   public Explainer explainer() {
@@ -139,7 +141,8 @@ public final class ExplainPlugin implements GatewayPlugin {
       long s0 = start;
       long e0 = end;
       long st = step;
-      return readableOthers(req, tenant).compose(others -> explainer.explain(tenant, others, q, s0, e0, st));
+      return readableOthers(req, tenant).compose(others -> explainer.forClient(req.headers())
+          .explain(tenant, others, q, s0, e0, st));
     }).compose(data -> Envelope.send(req.response(), 200, Envelope.success(data.encode())));
   }
 

@@ -62,6 +62,21 @@ public final class Explainer {
     this.timeoutMs = timeoutMs;
   }
 
+  /**
+   * This explainer for one client request: every backend that forwards client headers
+   * ({@code forward-headers}) gets them, as the queries of that client do.
+   */
+  public Explainer forClient(io.vertx.core.MultiMap clientHeaders) {
+    Map<String, BackendStore> views = new java.util.LinkedHashMap<>();
+    boolean changed = false;
+    for (Map.Entry<String, BackendStore> e : stores.entrySet()) {
+      BackendStore view = e.getValue().forClient(clientHeaders);
+      changed |= view != e.getValue();
+      views.put(e.getKey(), view);
+    }
+    return changed ? new Explainer(vertx, planner, views, configs, lookbackMs, timeoutMs, replicaLabels) : this;
+  }
+
   /** One planned select and what it returned (or why it failed). */
   record Fetched(int selector, Assignment assignment, Future<SelectorData> data) {}
 

@@ -15,7 +15,9 @@ import io.promgate.routing.plan.TimeRangePlanner;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -76,6 +78,7 @@ public final class FederationPlugin implements GatewayPlugin {
     String tenantHeader = c.tenancy().upstreamHeader();
     Map<String, BackendStore> stores = new LinkedHashMap<>();
     Map<String, QueryBackend> passThrough = new LinkedHashMap<>();
+    List<Future<Void>> starting = new ArrayList<>();
     for (BackendConfig b : c.backends().values()) {
       if (b instanceof BackendConfig.Prometheus p) {
         stores.put(p.name(), readMode == null ? new PrometheusStore(ctx.vertx(), p, tenantHeader)
@@ -83,7 +86,9 @@ public final class FederationPlugin implements GatewayPlugin {
         passThrough.put(p.name(), new PrometheusProxyBackend(ctx.vertx(), p, tenantHeader, ctx.metrics(),
             Integer.getInteger("promgate.upstreamPoolSize", 64)));
       } else if (b instanceof BackendConfig.StoreApi s) {
-        stores.put(s.name(), new StoreApiStore(ctx.vertx(), s));
+        StoreApiStore store = new StoreApiStore(ctx.vertx(), s);
+        starting.add(store.start());
+        stores.put(s.name(), store);
       } else if (b instanceof BackendConfig.Local l) {
         // The store plugin (listed before this one) publishes the bundled store in the context.
         var published = ctx.localStore();
@@ -111,7 +116,7 @@ public final class FederationPlugin implements GatewayPlugin {
       }
       return f;
     });
-    return Future.succeededFuture();
+    return Future.all(starting).mapEmpty();
   }
 
   /** The guards, for tests and explain (null before start or when federation does not apply). */

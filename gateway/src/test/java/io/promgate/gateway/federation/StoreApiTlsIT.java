@@ -93,7 +93,7 @@ class StoreApiTlsIT {
     try (PromgateHarness g = PromgateHarness.start(ConfigLoader.parse("""
         server: { http: 127.0.0.1:0 }
         backends:
-          store: { type: storeapi, address: 'localhost:%d', timeout: 30s %s }
+          store: { type: storeapi, address: 'localhost:%d', timeout: 5s %s }
         """.formatted(store.port(), tls)), List.of(new FederationPlugin()))) {
       HttpResponse<byte[]> r = PromgateHarness.get(g.url() + "/api/v1/query?query="
           + URLEncoder.encode("sum(tls_demo)", StandardCharsets.UTF_8) + "&time=" + t0 / 1000);
