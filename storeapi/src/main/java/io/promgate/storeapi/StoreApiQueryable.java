@@ -131,7 +131,7 @@ public final class StoreApiQueryable implements Queryable {
         return resp.end().transform(ar -> {
           forget(call, inflight);
           if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-            return Future.failedFuture(failure(resp.status(), resp.statusMessage()));
+            return Future.failedFuture(failure(resp));
           }
           if (ar.failed()) {
             return Future.failedFuture(new StorageException(name + ": " + ar.cause().getMessage(), ar.cause()));
@@ -152,7 +152,7 @@ public final class StoreApiQueryable implements Queryable {
         resp.handler(frames::add);
         return resp.end().transform(ar -> {
           if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-            return Future.failedFuture(failure(resp.status(), resp.statusMessage()));
+            return Future.failedFuture(failure(resp));
           }
           return ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(frames);
         });
@@ -187,7 +187,7 @@ public final class StoreApiQueryable implements Queryable {
       return call.send(req).compose(resp -> resp.last().transform(ar -> {
         forget(call, inflight);
         if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-          return Future.failedFuture(failure(resp.status(), resp.statusMessage()));
+          return Future.failedFuture(failure(resp));
         }
         return ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(ar.result());
       }));
@@ -211,8 +211,47 @@ public final class StoreApiQueryable implements Queryable {
     }
   }
 
-  private StorageException failure(GrpcStatus status, String message) {
-    return new StorageException(name + ": " + status.name() + (message == null ? "" : ": " + message));
+  private StorageException failure(io.vertx.grpc.client.GrpcClientResponse<?, ?> resp) {
+    String message = statusMessage(resp);
+    return new StorageException(name + ": " + resp.status().name() + (message == null ? "" : ": " + message));
+  }
+
+  /**
+   * The call's grpc-message. Vert.x 5.0.1's {@code statusMessage()} looks only in the response headers, where
+   * the message is only in a trailers-only answer (a call that failed before its first message); a server
+   * that fails after streaming (a store failing mid-stream) sends it in the trailers, and the reason was lost.
+   */
+  static String statusMessage(io.vertx.grpc.client.GrpcClientResponse<?, ?> resp) {
+    String m = resp.statusMessage();
+    if (m == null && resp.trailers() != null) {
+      String raw = resp.trailers().get("grpc-message");
+      if (raw != null) {
+        m = percentDecode(raw);
+      }
+    }
+    return m;
+  }
+
+  /** gRPC's percent-encoding of grpc-message (UTF-8 bytes; '+' is a plus, unlike form encoding). */
+  static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int hi;
+      int lo;
+      if (c == '%' && i + 2 < s.length() && (hi = Character.digit(s.charAt(i + 1), 16)) >= 0
+          && (lo = Character.digit(s.charAt(i + 2), 16)) >= 0) {
+        out.write(hi << 4 | lo);
+        i += 2;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
+      }
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   public Future<Void> close() {
