@@ -20,6 +20,7 @@ import io.promgate.storeapi.thanos.SeriesResponse;
 import io.promgate.storeapi.thanos.info.InfoRequest;
 import io.promgate.storeapi.thanos.info.InfoResponse;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.Http2Settings;
@@ -47,13 +48,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StoreApiQueryable implements Queryable {
   static final long MAX_MESSAGE_BYTES = 128L << 20;
-  private final GrpcClient client;
+  private final Vertx vertx;
+  private final java.util.function.Supplier<GrpcClient> clients;
+  private volatile GrpcClient client;
   private final SocketAddress address;
   private final StoreApiClientConfig config;
   private final String name;
 
-  private StoreApiQueryable(GrpcClient client, StoreApiClientConfig config) {
-    this.client = client;
+  private StoreApiQueryable(Vertx vertx, java.util.function.Supplier<GrpcClient> clients,
+      StoreApiClientConfig config) {
+    this.vertx = vertx;
+    this.clients = clients;
+    this.client = clients.get();
     this.config = config;
     this.address = SocketAddress.inetSocketAddress(config.port(), config.host());
     this.name = "storeapi " + config.host() + ":" + config.port();
@@ -82,7 +88,7 @@ public final class StoreApiQueryable implements Queryable {
     // would reject those. The deadline is also enforced locally, so a silent server cannot hang a query.
     GrpcClientOptions grpc = new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)
         .setScheduleDeadlineAutomatically(true);
-    return new StoreApiQueryable(GrpcClient.client(vertx, grpc, http), config);
+    return new StoreApiQueryable(vertx, () -> GrpcClient.client(vertx, grpc, http), config);
   }
 
   public StoreApiClientConfig config() {
@@ -124,7 +130,7 @@ public final class StoreApiQueryable implements Queryable {
         .setResponseBatchSize(64)
         .build();
     SeriesCollector collector = new SeriesCollector(name);
-    return client.request(address, ThanosMethods.CLIENT_SERIES).compose(call -> {
+    return request(ThanosMethods.CLIENT_SERIES).compose(call -> {
       prepare(call, inflight);
       return call.send(req).compose(resp -> {
         resp.handler(collector::accept);
@@ -146,7 +152,7 @@ public final class StoreApiQueryable implements Queryable {
   /** The raw frames of one Series call (tests, benchmarks, diagnostics). */
   Future<List<SeriesResponse>> seriesFrames(SeriesRequest req) {
     List<SeriesResponse> frames = new java.util.ArrayList<>();
-    return client.request(address, ThanosMethods.CLIENT_SERIES).compose(call -> {
+    return request(ThanosMethods.CLIENT_SERIES).compose(call -> {
       prepare(call, null);
       return call.send(req).compose(resp -> {
         resp.handler(frames::add);
@@ -182,7 +188,7 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req req, Cancellation inflight) {
-    return client.request(address, method).compose(call -> {
+    return request(method).compose(call -> {
       prepare(call, inflight);
       return call.send(req).compose(resp -> resp.last().transform(ar -> {
         forget(call, inflight);
@@ -193,6 +199,49 @@ public final class StoreApiQueryable implements Queryable {
       }));
     }).recover(e -> Future.failedFuture(e instanceof StorageException ? e
         : new StorageException(name + ": " + e.getMessage(), e)));
+  }
+
+  /**
+   * A call on the backend's connection, or a failure once the deadline passed without one: the gRPC deadline
+   * only starts when the call exists, and while the connection is still being set up nothing else bounds
+   * the wait. A call that arrives too late is reset at once.
+   */
+  private <Req, Resp> Future<GrpcClientRequest<Req, Resp>> request(ServiceMethod<Resp, Req> method) {
+    long ms = config.timeout().toMillis();
+    GrpcClient c = client;
+    Promise<GrpcClientRequest<Req, Resp>> p = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, ms), id -> {
+      if (!p.future().isComplete()) {
+        replace(c); // first, so that a call made when this failure is seen gets the new client
+        p.tryFail(new StorageException(name + ": DEADLINE_EXCEEDED: no connection within " + ms + " ms"));
+      }
+    });
+    c.request(address, method).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        if (!p.tryComplete(ar.result())) {
+          ar.result().cancel();
+        }
+      } else {
+        p.tryFail(ar.cause());
+      }
+    });
+    return p.future();
+  }
+
+  /**
+   * Starts over with a new client (and so a new connection) when {@code stuck} could not give a call its
+   * connection within the deadline. A server that accepts the TCP connection and never answers the HTTP/2
+   * handshake (a hung process, a black-holing middlebox) leaves the pool's connection "connecting" for ever
+   * (Vert.x 5.0.1 applies neither the connect timeout nor the idle timeouts to the handshake): every later call
+   * queued behind it and the backend never recovered, also after the server was back (found by
+   * StoreApiFaultInjectionIT). Closing the old client closes that connection.
+   */
+  private synchronized void replace(GrpcClient stuck) {
+    if (client == stuck && !closed) {
+      client = clients.get();
+      stuck.close();
+    }
   }
 
   private void prepare(GrpcClientRequest<?, ?> call, Cancellation inflight) {
@@ -254,7 +303,10 @@ public final class StoreApiQueryable implements Queryable {
     return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  public Future<Void> close() {
+  private boolean closed;
+
+  public synchronized Future<Void> close() {
+    closed = true;
     return client.close();
   }
 

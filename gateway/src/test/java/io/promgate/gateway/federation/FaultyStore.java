@@ -12,6 +12,12 @@ import io.promgate.storeapi.StoreApiServer;
 import io.promgate.storeapi.StoreApiServerConfig;
 import io.promgate.storeapi.TenantQueryables;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -24,14 +30,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (labelled {@code leaked="before-failure"}, more than the server's first flush step, so the client really has
  * frames in hand) and then ends with INTERNAL, so a client that kept what it had received would show them.
  *
+ * <p>Clients connect through a byte-level forwarder in front of the server, which also fails below gRPC:
+ * {@code BLACK_HOLE} accepts connections and never says a byte (not even the HTTP/2 settings), {@code GARBAGE}
+ * answers random bytes and closes. Switching to either cuts the open connections, so that clients must
+ * connect again and meet the fault; switching back cuts nothing, so a client that never gives up a
+ * black-holed connection shows as one left open ({@link #openConnections()}) and cannot recover.
+ *
  * <p>Every querier the server opens is counted, and so is every close: the server closes its querier when a
  * call ends, also when the client cancelled it, so a test can tell that no call stays open. Runs on its own
  * Vert.x instance so that it shares no threads with the gateway under test.
  */
 final class FaultyStore implements AutoCloseable {
-  enum Mode { HANG, FAIL, FAIL_MID_STREAM, HEALTHY, SLOW }
+  enum Mode { HANG, FAIL, FAIL_MID_STREAM, BLACK_HOLE, GARBAGE, HEALTHY, SLOW }
 
-  static final List<Mode> FAULTS = List.of(Mode.HANG, Mode.FAIL, Mode.FAIL_MID_STREAM);
+  /** The black hole last: what it leaves open after the faults is for the client alone to close. */
+  static final List<Mode> FAULTS = List.of(Mode.HANG, Mode.FAIL, Mode.FAIL_MID_STREAM, Mode.GARBAGE,
+      Mode.BLACK_HOLE);
 
   /** Bogus series per metric name streamed before the mid-stream failure; well above one flush step. */
   static final int JUNK_SERIES = 3000;
@@ -44,6 +58,12 @@ final class FaultyStore implements AutoCloseable {
   private final AtomicInteger closed = new AtomicInteger();
   private final Object modeLock = new Object();
   private volatile Mode mode = Mode.HANG;
+  private final NetServer front;
+  private final NetClient back;
+  /** Client-side sockets accepted by the forwarder and not closed yet. */
+  private final Set<NetSocket> accepted = ConcurrentHashMap.newKeySet();
+  private final Set<NetSocket> backSockets = ConcurrentHashMap.newKeySet();
+  private final Random random = new Random(12);
 
   FaultyStore(MemoryStorage data, long minTime, long maxTime, List<String> names) throws Exception {
     this.data = data;
@@ -82,10 +102,13 @@ final class FaultyStore implements AutoCloseable {
     };
     server = StoreApiServer.start(vertx, tenants, StoreApiServerConfig.builder().host("127.0.0.1").port(0).build())
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    back = vertx.createNetClient();
+    front = vertx.createNetServer().connectHandler(this::accept);
+    front.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   String address() {
-    return "127.0.0.1:" + server.port();
+    return "127.0.0.1:" + front.actualPort();
   }
 
   void mode(Mode m) {
@@ -93,6 +116,65 @@ final class FaultyStore implements AutoCloseable {
       mode = m;
       modeLock.notifyAll(); // hung calls end (they then find their call cancelled, or answer late)
     }
+    if (m == Mode.BLACK_HOLE || m == Mode.GARBAGE) {
+      for (NetSocket s : accepted) {
+        s.close();
+      }
+    }
+  }
+
+  /** Client connections open at the forwarder (idle pooled ones included). */
+  int openConnections() {
+    return accepted.size();
+  }
+
+  private void accept(NetSocket in) {
+    accepted.add(in);
+    in.closeHandler(v -> accepted.remove(in));
+    Mode m = mode;
+    if (m == Mode.BLACK_HOLE) {
+      in.handler(b -> { });
+      return;
+    }
+    if (m == Mode.GARBAGE) {
+      in.handler(b -> { });
+      byte[] junkBytes = new byte[4096];
+      random.nextBytes(junkBytes);
+      in.write(Buffer.buffer(junkBytes)).onComplete(v -> in.close());
+      return;
+    }
+    in.pause();
+    back.connect(server.port(), "127.0.0.1").onComplete(ar -> {
+      if (ar.failed()) {
+        in.close();
+        return;
+      }
+      NetSocket out = ar.result();
+      backSockets.add(out);
+      out.closeHandler(v -> {
+        backSockets.remove(out);
+        in.close();
+      });
+      in.closeHandler(v -> {
+        accepted.remove(in);
+        out.close();
+      });
+      in.handler(b -> {
+        out.write(b);
+        if (out.writeQueueFull()) {
+          in.pause();
+          out.drainHandler(d -> in.resume());
+        }
+      });
+      out.handler(b -> {
+        in.write(b);
+        if (in.writeQueueFull()) {
+          out.pause();
+          in.drainHandler(d -> out.resume());
+        }
+      });
+      in.resume();
+    });
   }
 
   /** Queriers the server opened, i.e. calls that reached the store. */
@@ -206,6 +288,8 @@ final class FaultyStore implements AutoCloseable {
   @Override
   public void close() throws Exception {
     mode(Mode.HEALTHY);
+    accepted.forEach(NetSocket::close);
+    front.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
