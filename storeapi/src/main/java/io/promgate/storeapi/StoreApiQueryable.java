@@ -212,8 +212,13 @@ public final class StoreApiQueryable implements Queryable {
     Promise<GrpcClientRequest<Req, Resp>> p = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, ms), id -> {
       if (!p.future().isComplete()) {
-        replace(c); // first, so that a call made when this failure is seen gets the new client
+        // The new client first, so that a call made when this failure is seen uses it; the old one is
+        // closed last, as closing it fails its waiting calls (with a less telling "Pool closed").
+        GrpcClient stuck = replace(c);
         p.tryFail(new StorageException(name + ": DEADLINE_EXCEEDED: no connection within " + ms + " ms"));
+        if (stuck != null) {
+          stuck.close();
+        }
       }
     });
     c.request(address, method).onComplete(ar -> {
@@ -235,13 +240,15 @@ public final class StoreApiQueryable implements Queryable {
    * handshake (a hung process, a black-holing middlebox) leaves the pool's connection "connecting" for ever
    * (Vert.x 5.0.1 applies neither the connect timeout nor the idle timeouts to the handshake): every later call
    * queued behind it and the backend never recovered, also after the server was back (found by
-   * StoreApiFaultInjectionIT). Closing the old client closes that connection.
+   * StoreApiFaultInjectionIT). Returns the client to close (closing it closes that connection), or null when
+   * another call replaced it already.
    */
-  private synchronized void replace(GrpcClient stuck) {
+  private synchronized GrpcClient replace(GrpcClient stuck) {
     if (client == stuck && !closed) {
       client = clients.get();
-      stuck.close();
+      return stuck;
     }
+    return null;
   }
 
   private void prepare(GrpcClientRequest<?, ?> call, Cancellation inflight) {
