@@ -238,7 +238,8 @@ public final class StoreApiQueryable implements Queryable {
    * Starts over with a new client (and so a new connection) when {@code stuck} could not give a call its
    * connection within the deadline. A server that accepts the TCP connection and never answers the HTTP/2
    * handshake (a hung process, a black-holing middlebox) leaves the pool's connection "connecting" for ever
-   * (Vert.x 5.0.1 applies neither the connect timeout nor the idle timeouts to the handshake): every later call
+   * (a read-idle timeout did not end it either; the connect timeout, 60 s by default, is far beyond call
+   * deadlines and did not end it within the tests' 14 s): every later call
    * queued behind it and the backend never recovered, also after the server was back (found by
    * StoreApiFaultInjectionIT). Returns the client to close (closing it closes that connection), or null when
    * another call replaced it already.
