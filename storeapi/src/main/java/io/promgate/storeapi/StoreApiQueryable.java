@@ -20,6 +20,7 @@ import io.promgate.storeapi.thanos.SeriesResponse;
 import io.promgate.storeapi.thanos.info.InfoRequest;
 import io.promgate.storeapi.thanos.info.InfoResponse;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.Http2Settings;
@@ -47,14 +48,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StoreApiQueryable implements Queryable {
   static final long MAX_MESSAGE_BYTES = 128L << 20;
-  private final GrpcClient client;
+  private final Vertx vertx;
+  /** The backend's client, shared with the tenant views of {@link #withTenant}. */
+  private final Clients clients;
   private final boolean ownsClient;
   private final SocketAddress address;
   private final StoreApiClientConfig config;
   private final String name;
 
-  private StoreApiQueryable(GrpcClient client, boolean ownsClient, StoreApiClientConfig config) {
-    this.client = client;
+  private StoreApiQueryable(Vertx vertx, Clients clients, boolean ownsClient, StoreApiClientConfig config) {
+    this.vertx = vertx;
+    this.clients = clients;
     this.ownsClient = ownsClient;
     this.config = config;
     this.address = SocketAddress.inetSocketAddress(config.port(), config.host());
@@ -66,7 +70,9 @@ public final class StoreApiQueryable implements Queryable {
    * on first use, on whichever event loop makes the first call; servers use {@link #createAsync}.
    */
   public static StoreApiQueryable create(Vertx vertx, StoreApiClientConfig config) {
-    return new StoreApiQueryable(GrpcClient.client(vertx, grpcOptions(), httpOptions(config)), true, config);
+    HttpClientOptions http = httpOptions(config);
+    return new StoreApiQueryable(vertx, new Clients(() -> GrpcClient.client(vertx, grpcOptions(), http)), true,
+        config);
   }
 
   /**
@@ -82,7 +88,8 @@ public final class StoreApiQueryable implements Queryable {
       HttpClientOptions http = httpOptions(config);
       TlsWarmUp.inMemoryPem(http);
       TlsWarmUp.run(vertx, http, config);
-      return new StoreApiQueryable(GrpcClient.client(vertx, grpcOptions(), http), true, config);
+      return new StoreApiQueryable(vertx, new Clients(() -> GrpcClient.client(vertx, grpcOptions(), http)), true,
+          config);
     }, false);
   }
 
@@ -91,7 +98,7 @@ public final class StoreApiQueryable implements Queryable {
    * view leaves the client open, its owner closes it.
    */
   public StoreApiQueryable withTenant(String tenant) {
-    return new StoreApiQueryable(client, false, config.withTenant(tenant));
+    return new StoreApiQueryable(vertx, clients, false, config.withTenant(tenant));
   }
 
   private static HttpClientOptions httpOptions(StoreApiClientConfig config) {
@@ -161,14 +168,14 @@ public final class StoreApiQueryable implements Queryable {
         .setResponseBatchSize(64)
         .build();
     SeriesCollector collector = new SeriesCollector(name);
-    return client.request(address, ThanosMethods.CLIENT_SERIES).compose(call -> {
+    return request(ThanosMethods.CLIENT_SERIES).compose(call -> {
       prepare(call, inflight);
       return call.send(req).compose(resp -> {
         resp.handler(collector::accept);
         return resp.end().transform(ar -> {
           forget(call, inflight);
           if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-            return Future.failedFuture(failure(resp.status(), resp.statusMessage()));
+            return Future.failedFuture(failure(resp));
           }
           if (ar.failed()) {
             return Future.failedFuture(new StorageException(name + ": " + ar.cause().getMessage(), ar.cause()));
@@ -183,13 +190,13 @@ public final class StoreApiQueryable implements Queryable {
   /** The raw frames of one Series call (tests, benchmarks, diagnostics). */
   Future<List<SeriesResponse>> seriesFrames(SeriesRequest req) {
     List<SeriesResponse> frames = new java.util.ArrayList<>();
-    return client.request(address, ThanosMethods.CLIENT_SERIES).compose(call -> {
+    return request(ThanosMethods.CLIENT_SERIES).compose(call -> {
       prepare(call, null);
       return call.send(req).compose(resp -> {
         resp.handler(frames::add);
         return resp.end().transform(ar -> {
           if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-            return Future.failedFuture(failure(resp.status(), resp.statusMessage()));
+            return Future.failedFuture(failure(resp));
           }
           return ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(frames);
         });
@@ -219,17 +226,50 @@ public final class StoreApiQueryable implements Queryable {
   }
 
   <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req req, Cancellation inflight) {
-    return client.request(address, method).compose(call -> {
+    return request(method).compose(call -> {
       prepare(call, inflight);
       return call.send(req).compose(resp -> resp.last().transform(ar -> {
         forget(call, inflight);
         if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-          return Future.failedFuture(failure(resp.status(), resp.statusMessage()));
+          return Future.failedFuture(failure(resp));
         }
         return ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(ar.result());
       }));
     }).recover(e -> Future.failedFuture(e instanceof StorageException ? e
         : new StorageException(name + ": " + e.getMessage(), e)));
+  }
+
+  /**
+   * A call on the backend's connection, or a failure once the deadline passed without one: the gRPC deadline
+   * only starts when the call exists, and while the connection is still being set up nothing else bounds
+   * the wait. A call that arrives too late is reset at once.
+   */
+  private <Req, Resp> Future<GrpcClientRequest<Req, Resp>> request(ServiceMethod<Resp, Req> method) {
+    long ms = config.timeout().toMillis();
+    GrpcClient c = clients.current();
+    Promise<GrpcClientRequest<Req, Resp>> p = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, ms), id -> {
+      if (!p.future().isComplete()) {
+        // The new client first, so that a call made when this failure is seen uses it; the old one is
+        // closed last, as closing it fails its waiting calls (with a less telling "Pool closed").
+        GrpcClient stuck = clients.replace(c);
+        p.tryFail(new StorageException(name + ": DEADLINE_EXCEEDED: no connection within " + ms + " ms"));
+        if (stuck != null) {
+          stuck.close();
+        }
+      }
+    });
+    c.request(address, method).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        if (!p.tryComplete(ar.result())) {
+          ar.result().cancel();
+        }
+      } else {
+        p.tryFail(ar.cause());
+      }
+    });
+    return p.future();
   }
 
   private void prepare(GrpcClientRequest<?, ?> call, Cancellation inflight) {
@@ -248,16 +288,97 @@ public final class StoreApiQueryable implements Queryable {
     }
   }
 
-  private StorageException failure(GrpcStatus status, String message) {
-    return new StorageException(name + ": " + status.name() + (message == null ? "" : ": " + message));
+  private StorageException failure(io.vertx.grpc.client.GrpcClientResponse<?, ?> resp) {
+    String message = statusMessage(resp);
+    return new StorageException(name + ": " + resp.status().name() + (message == null ? "" : ": " + message));
+  }
+
+  /**
+   * The call's grpc-message. Vert.x 5.0.1's {@code statusMessage()} looks only in the response headers, where
+   * the message is only in a trailers-only answer (a call that failed before its first message); a server
+   * that fails after streaming (a store failing mid-stream) sends it in the trailers, and the reason was lost.
+   */
+  static String statusMessage(io.vertx.grpc.client.GrpcClientResponse<?, ?> resp) {
+    String m = resp.statusMessage();
+    if (m == null && resp.trailers() != null) {
+      String raw = resp.trailers().get("grpc-message");
+      if (raw != null) {
+        m = percentDecode(raw);
+      }
+    }
+    return m;
+  }
+
+  /** gRPC's percent-encoding of grpc-message (UTF-8 bytes; '+' is a plus, unlike form encoding). */
+  static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int hi;
+      int lo;
+      if (c == '%' && i + 2 < s.length() && (hi = Character.digit(s.charAt(i + 1), 16)) >= 0
+          && (lo = Character.digit(s.charAt(i + 2), 16)) >= 0) {
+        out.write(hi << 4 | lo);
+        i += 2;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
+      }
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   public Future<Void> close() {
-    return ownsClient ? client.close() : Future.succeededFuture();
+    return ownsClient ? clients.close() : Future.succeededFuture();
   }
 
   @Override
   public String toString() {
     return name;
+  }
+
+  /**
+   * The backend's gRPC client, replaceable (see {@link Clients#replace}); one per backend, shared by its tenant
+   * views, so a replacement serves every tenant.
+   */
+  private static final class Clients {
+    private final java.util.function.Supplier<GrpcClient> factory;
+    private volatile GrpcClient client;
+    private boolean closed;
+
+    Clients(java.util.function.Supplier<GrpcClient> factory) {
+      this.factory = factory;
+      this.client = factory.get();
+    }
+
+    GrpcClient current() {
+      return client;
+    }
+
+    /**
+     * Starts over with a new client (and so a new connection) when {@code stuck} could not give a call its
+     * connection within the deadline. A server that accepts the TCP connection and never answers the HTTP/2
+     * handshake (a hung process, a black-holing middlebox) leaves the pool's connection "connecting" for ever
+     * (a read-idle timeout did not end it either; the connect timeout, 60 s by default, is far beyond call
+     * deadlines and did not end it within the tests' 14 s): every later call
+     * queued behind it and the backend never recovered, also after the server was back (found by
+     * StoreApiFaultInjectionIT). Returns the client to close (closing it closes that connection), or null when
+     * another call replaced it already.
+     */
+    synchronized GrpcClient replace(GrpcClient stuck) {
+      if (client == stuck && !closed) {
+        client = factory.get();
+        return stuck;
+      }
+      return null;
+    }
+
+    synchronized Future<Void> close() {
+      closed = true;
+      return client.close();
+    }
   }
 }

@@ -32,6 +32,7 @@ class DeadlineAndLargeSeriesTest {
   static InMemoryTenants store;
   static StoreApiServer server;
   static StoreApiServer stuck;
+  static StoreApiServer breaking;
   static final CountDownLatch release = new CountDownLatch(1);
 
   @BeforeAll
@@ -90,6 +91,62 @@ class DeadlineAndLargeSeriesTest {
       }
     };
     stuck = get(StoreApiServer.start(vertx, blocking, StoreApiServerConfig.builder().host("127.0.0.1").port(0).build()));
+
+    // A store that streams the big series (MiBs: many frames reach the client) and then breaks.
+    TenantQueryables failing = new TenantQueryables() {
+      @Override
+      public Queryable forTenant(String tenant) {
+        return (mint, maxt) -> {
+          Querier inner = store.forTenant(tenant).querier(mint, maxt);
+          return new Querier() {
+            @Override
+            public SeriesSet select(boolean sort, SelectHints hints, List<LabelMatcher> matchers) {
+              SeriesSet set = inner.select(sort, hints, matchers);
+              return new SeriesSet() {
+                @Override
+                public boolean next() {
+                  if (set.next()) {
+                    return true;
+                  }
+                  throw new IllegalStateException("disk 100% broken after streaming+more");
+                }
+
+                @Override
+                public io.promgate.model.Series at() {
+                  return set.at();
+                }
+              };
+            }
+
+            @Override
+            public List<String> labelValues(String name, List<LabelMatcher> matchers) {
+              return inner.labelValues(name, matchers);
+            }
+
+            @Override
+            public List<String> labelNames(List<LabelMatcher> matchers) {
+              return inner.labelNames(matchers);
+            }
+          };
+        };
+      }
+
+      @Override
+      public Set<String> tenants() {
+        return store.tenants();
+      }
+
+      @Override
+      public long minTime(String tenant) {
+        return store.minTime(tenant);
+      }
+
+      @Override
+      public long maxTime(String tenant) {
+        return store.maxTime(tenant);
+      }
+    };
+    breaking = get(StoreApiServer.start(vertx, failing, StoreApiServerConfig.builder().host("127.0.0.1").port(0).build()));
   }
 
   @AfterAll
@@ -97,6 +154,7 @@ class DeadlineAndLargeSeriesTest {
     release.countDown();
     get(server.close());
     get(stuck.close());
+    get(breaking.close());
     get(vertx.close());
   }
 
@@ -135,5 +193,35 @@ class DeadlineAndLargeSeriesTest {
       get(client.close());
     }
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  /**
+   * A store failing after it streamed frames sends its status in the trailers; the reason must reach the
+   * caller (Vert.x' statusMessage() reads only the headers), and nothing of what was streamed counts.
+   */
+  @Test
+  void aStoreFailingMidStreamReportsItsReason() {
+    StoreApiQueryable client = StoreApiQueryable.create(vertx,
+        StoreApiClientConfig.plaintext("127.0.0.1", breaking.port()));
+    try {
+      SeriesRequest req = SeriesRequest.newBuilder().setMinTime(0).setMaxTime(Long.MAX_VALUE)
+          .addAllMatchers(Protos.toProto(List.of(LabelMatcher.eq("__name__", "big")))).build();
+      assertThatThrownBy(() -> get(client.seriesFrames(req)))
+          .hasMessageContaining("INTERNAL: disk 100% broken after streaming+more");
+      try (Querier q = client.querier(0, Long.MAX_VALUE)) {
+        assertThatThrownBy(() -> q.select(true, SelectHints.ofRange(0, Long.MAX_VALUE),
+            List.of(LabelMatcher.eq("__name__", "big"))))
+            .isInstanceOf(StorageException.class)
+            .hasMessageContaining("INTERNAL: disk 100% broken after streaming+more");
+      }
+    } finally {
+      get(client.close());
+    }
+  }
+
+  @Test
+  void grpcMessagesArePercentDecodedAsUtf8() {
+    assertThat(StoreApiQueryable.percentDecode("a%20b%25c+d")).isEqualTo("a b%c+d");
+    assertThat(StoreApiQueryable.percentDecode("caf%C3%A9 %zz %")).isEqualTo("café %zz %");
   }
 }

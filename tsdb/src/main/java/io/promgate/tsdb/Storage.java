@@ -357,7 +357,10 @@ public final class Storage implements AutoCloseable {
     return tenants.values().stream().mapToLong(t -> t.blocks().quarantined()).sum();
   }
 
-  /** Corrupt or torn WAL places cut off when this store was opened (a torn tail after a crash counts). */
+  /**
+   * Corrupt or torn WAL places cut off when this store was opened (a torn tail after a crash counts), and
+   * corrupt WAL checkpoints moved to {@code <tenant>/quarantine/}.
+   */
   public long walCorruptions() {
     return tenants.values().stream().mapToLong(t -> t.wal().corruptionsRepaired()).sum();
   }

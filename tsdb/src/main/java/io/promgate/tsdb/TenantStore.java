@@ -68,7 +68,9 @@ final class TenantStore implements AutoCloseable {
     head.setMinValidTime(blocks.watermark());
     long started = System.nanoTime();
     long[] counts = new long[3];
-    Wal wal = Wal.open(dir.resolve(WAL_DIR), options.walSegmentBytes(), new WalVisitor() {
+    int[] maxRef = {-1};
+    Path quarantine = dir.resolve(TenantBlocks.QUARANTINE_DIR);
+    Wal wal = Wal.open(dir.resolve(WAL_DIR), quarantine, options.walSegmentBytes(), new WalVisitor() {
       @Override
       public void series(int ref, Labels labels) {
         head.replaySeries(ref, labels);
@@ -77,6 +79,7 @@ final class TenantStore implements AutoCloseable {
 
       @Override
       public void sample(int ref, long t, double v) {
+        maxRef[0] = Math.max(maxRef[0], ref);
         if (head.replaySample(ref, t, v)) {
           counts[1]++;
         } else {
@@ -89,7 +92,8 @@ final class TenantStore implements AutoCloseable {
         head.replayMetadata(m);
       }
     });
-    if (counts[0] > 0) {
+    head.reserveRefs(maxRef[0] + 1);
+    if (counts[0] > 0 || counts[2] > 0) {
       LOG.info("tenant {}: replayed WAL in {} ms: {} series records, {} samples{}", tenant,
           (System.nanoTime() - started) / 1_000_000, counts[0], counts[1],
           counts[2] > 0 ? ", " + counts[2] + " samples skipped (unknown series or out of order)" : "");

@@ -120,4 +120,156 @@ class CorruptionRecoveryTest {
       assertThat(s.walCorruptions()).isZero();
     }
   }
+
+  /**
+   * 4h of {@code n} series into tenant t: a 2h block is cut and the WAL checkpointed (the series records now
+   * live only in the checkpoint, the samples after 2h in the segments after it). With {@code keepOld} the
+   * segments the checkpoint replaced are put back, as after a crash between writing the checkpoint and
+   * deleting them. Returns the checkpoint.
+   */
+  private Path checkpointed(BlockTestData data, Map<String, TreeMap<Long, Double>> expected, boolean keepOld)
+      throws Exception {
+    Path wal = dir.resolve("t").resolve(TenantStore.WAL_DIR);
+    try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, BlocksTest.clockAt(T0 + 4 * H))) {
+      data.write(s, "t", T0, T0 + 4 * H, expected);
+    }
+    Path backup = dir.resolve("wal-backup");
+    Files.createDirectories(backup);
+    try (Stream<Path> files = Files.list(wal)) {
+      for (Path p : files.toList()) {
+        Files.copy(p, backup.resolve(p.getFileName()));
+      }
+    }
+    try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, BlocksTest.clockAt(T0 + 4 * H))) {
+      s.runMaintenance();
+      assertThat(s.blocks("t")).hasSize(1);
+    }
+    Path cp;
+    try (Stream<Path> files = Files.list(wal)) {
+      cp = files.filter(p -> p.getFileName().toString().startsWith("checkpoint.")).findFirst().orElseThrow();
+    }
+    int n = Integer.parseInt(cp.getFileName().toString().substring("checkpoint.".length()));
+    assertThat(n).as("segments holding only persisted samples were dropped").isPositive();
+    if (keepOld) {
+      try (Stream<Path> files = Files.list(backup)) {
+        for (Path p : files.toList()) {
+          String name = p.getFileName().toString();
+          if (name.matches("\\d{8}") && Integer.parseInt(name) < n) {
+            Files.copy(p, wal.resolve(name));
+          }
+        }
+      }
+    }
+    return cp;
+  }
+
+  private static void flip(Path file, long at) throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(at);
+      int b = f.read();
+      f.seek(at);
+      f.write(b ^ 0x5a);
+    }
+  }
+
+  private static Map<String, TreeMap<Long, Double>> before(Map<String, TreeMap<Long, Double>> m, long t) {
+    Map<String, TreeMap<Long, Double>> out = new TreeMap<>();
+    m.forEach((k, v) -> out.put(k, new TreeMap<>(v.headMap(t))));
+    return out;
+  }
+
+  @Test
+  void corruptCheckpointWithCompleteOlderStateLosesNothing() throws Exception {
+    BlockTestData data = new BlockTestData(20, 11);
+    Map<String, TreeMap<Long, Double>> expected = new TreeMap<>();
+    Path cp = checkpointed(data, expected, true);
+    flip(cp, 12);
+    try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, BlocksTest.clockAt(T0 + 4 * H))) {
+      assertThat(s.walCorruptions()).isEqualTo(1);
+      assertThat(cp).doesNotExist();
+      assertThat(dir.resolve("t").resolve("quarantine").resolve("wal-" + cp.getFileName())).isRegularFile();
+      assertThat(BlockTestData.readAll(s.queryable("t"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
+      data.write(s, "t", T0 + 4 * H, T0 + 4 * H + 20 * BlockTestData.STEP, expected);
+    }
+    try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, BlocksTest.clockAt(T0 + 4 * H))) {
+      assertThat(s.walCorruptions()).isZero();
+      assertThat(BlockTestData.readAll(s.queryable("t"), Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(expected);
+    }
+  }
+
+  /**
+   * Without the older state the series records of the damaged part are gone, and with them the head samples
+   * of those series (see WalCheckpoint#replayLatest); the records before the damage, the blocks and
+   * everything written after the restart are kept, and the store takes writes and restarts cleanly.
+   */
+  @Test
+  void corruptCheckpointIsQuarantinedAndWhatIsReadableIsReplayed() throws Exception {
+    // 1100 series: two series records in the checkpoint (1000 each at most); the second one gets damaged.
+    BlockTestData data = new BlockTestData(1100, 12);
+    Map<String, TreeMap<Long, Double>> expected = new TreeMap<>();
+    Path cp = checkpointed(data, expected, false);
+    long size = Files.size(cp);
+    flip(cp, size - 40);
+    Map<String, TreeMap<Long, Double>> got;
+    try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, BlocksTest.clockAt(T0 + 4 * H))) {
+      assertThat(s.walCorruptions()).isEqualTo(1);
+      assertThat(Files.size(cp)).as("the readable part, written again for the next start").isBetween(1L, size - 40);
+      assertThat(dir.resolve("t").resolve("quarantine").resolve("wal-" + cp.getFileName())).isRegularFile();
+      got = BlockTestData.readAll(s.queryable("t"), Long.MIN_VALUE, Long.MAX_VALUE);
+      // Every sample served is right, the block part is whole, and the first record's 1000 series kept
+      // their head samples too.
+      assertThat(got.keySet()).isEqualTo(expected.keySet());
+      int whole = 0;
+      for (Map.Entry<String, TreeMap<Long, Double>> e : got.entrySet()) {
+        TreeMap<Long, Double> want = expected.get(e.getKey());
+        assertThat(e.getValue().headMap(T0 + 2 * H)).isEqualTo(want.headMap(T0 + 2 * H));
+        if (e.getValue().equals(want)) {
+          whole++;
+        } else {
+          assertThat(e.getValue()).isEqualTo(want.headMap(T0 + 2 * H));
+        }
+      }
+      assertThat(whole).isEqualTo(1000);
+      data.write(s, "t", T0 + 4 * H, T0 + 4 * H + 20 * BlockTestData.STEP, null);
+    }
+    try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, BlocksTest.clockAt(T0 + 4 * H))) {
+      assertThat(s.walCorruptions()).isZero();
+      assertThat(before(BlockTestData.readAll(s.queryable("t"), Long.MIN_VALUE, T0 + 4 * H - 1), T0 + 4 * H))
+          .isEqualTo(got);
+    }
+  }
+
+  /**
+   * Series created after a lost checkpoint must not reuse refs that the WAL still holds samples for: once a
+   * later checkpoint names such a ref, the next replay would give the new series the old series' samples.
+   */
+  @Test
+  void newSeriesAfterALostCheckpointDoNotAdoptOldSamples() throws Exception {
+    BlockTestData data = new BlockTestData(20, 13);
+    Path cp = checkpointed(data, new TreeMap<>(), false);
+    flip(cp, 12);
+    Map<String, TreeMap<Long, Double>> fresh = new TreeMap<>();
+    try (TenantStore ts = TenantStore.open("t", dir.resolve("t"), OPTS, BlockOptions.DEFAULT,
+        BlocksTest.clockAt(T0 + 4 * H))) {
+      assertThat(ts.wal().corruptionsRepaired()).isEqualTo(1);
+      List<SeriesSamples> batch = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        io.promgate.model.Labels l = io.promgate.model.Labels.of("__name__", "fresh", "idx", Integer.toString(i));
+        batch.add(new SeriesSamples(l, new long[] {T0 + 4 * H}, new double[] {i}));
+        fresh.put(l.toString(), new TreeMap<>(Map.of(T0 + 4 * H, (double) i)));
+      }
+      assertThat(ts.append(batch, List.of()).get().allAccepted()).isTrue();
+      // A later checkpoint that keeps the segments with the old samples names the new series.
+      ts.wal().roll();
+      io.promgate.tsdb.wal.WalCheckpoint.Builder b = new io.promgate.tsdb.wal.WalCheckpoint.Builder();
+      ts.head().forEachSeriesRef(b::series);
+      io.promgate.tsdb.wal.WalCheckpoint.write(ts.wal(), Integer.parseInt(cp.getFileName().toString()
+          .substring("checkpoint.".length())), b);
+    }
+    try (Storage s = Storage.open(dir, OPTS, BlockOptions.DEFAULT, BlocksTest.clockAt(T0 + 4 * H))) {
+      Map<String, TreeMap<Long, Double>> got = BlockTestData.readAll(s.queryable("t"), T0 + 2 * H, Long.MAX_VALUE);
+      got.keySet().removeIf(k -> !k.contains("fresh"));
+      assertThat(got).isEqualTo(fresh);
+    }
+  }
 }

@@ -42,7 +42,7 @@ final class StoreMetrics implements SelfMetrics.MetricsSource {
     out.append("# HELP promgate_tsdb_quarantined_blocks_total Corrupt blocks moved to <tenant>/quarantine/ at start.\n")
         .append("# TYPE promgate_tsdb_quarantined_blocks_total counter\n")
         .append("promgate_tsdb_quarantined_blocks_total ").append(storage.quarantinedBlocks()).append('\n');
-    out.append("# HELP promgate_wal_corruptions_total Corrupt or torn WAL places cut off at start.\n")
+    out.append("# HELP promgate_wal_corruptions_total Corrupt or torn WAL places cut off, and corrupt WAL checkpoints moved to <tenant>/quarantine/, at start.\n")
         .append("# TYPE promgate_wal_corruptions_total counter\n")
         .append("promgate_wal_corruptions_total ").append(storage.walCorruptions()).append('\n');
     out.append("# HELP promgate_store_write_failures_total Writes refused with 503 because the store could not "

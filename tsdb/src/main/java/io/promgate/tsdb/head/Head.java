@@ -338,4 +338,13 @@ public final class Head implements Queryable {
   public int nextRef() {
     return nextRef;
   }
+
+  /**
+   * Replay: never hand out refs below {@code next}. After a lost series record (a corrupt checkpoint) the
+   * WAL still holds samples under refs the head does not know; a new series reusing such a ref would, once
+   * a later checkpoint names it, adopt those old samples at the next replay.
+   */
+  public void reserveRefs(int next) {
+    nextRef = Math.max(nextRef, next);
+  }
 }

@@ -78,15 +78,24 @@ public final class Wal implements AutoCloseable {
     flusher.start();
   }
 
-  /** Replays the WAL in {@code dir} into the visitor, repairing a torn or corrupt tail, then opens it. */
+  /** {@link #open(Path, Path, long, WalVisitor)} with {@code quarantine/} next to {@code dir}. */
   public static Wal open(Path dir, long segmentBytes, WalVisitor visitor) throws IOException {
+    return open(dir, dir.toAbsolutePath().resolveSibling("quarantine"), segmentBytes, visitor);
+  }
+
+  /**
+   * Replays the WAL in {@code dir} into the visitor, repairing a torn or corrupt tail, then opens it. A
+   * corrupt checkpoint is moved to {@code quarantine} (see {@link WalCheckpoint#replayLatest}).
+   */
+  public static Wal open(Path dir, Path quarantine, long segmentBytes, WalVisitor visitor) throws IOException {
     Files.createDirectories(dir);
-    int first = WalCheckpoint.replayLatest(dir, visitor);
+    WalCheckpoint.Start start = WalCheckpoint.replayLatest(dir, quarantine, visitor);
+    int first = start.first();
     List<Integer> segments = segments(dir);
     int last = first;
     long lastSize = 0;
     boolean ended = false;
-    int repairs = 0;
+    int repairs = start.corruptions();
     for (int i = 0; i < segments.size(); i++) {
       int seg = segments.get(i);
       if (i > 0 && seg != segments.get(i - 1) + 1) {

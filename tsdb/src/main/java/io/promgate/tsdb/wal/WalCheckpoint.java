@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * WAL truncation after blocks are durable, in the spirit of Prometheus' {@code wlog.Checkpoint}: the
@@ -27,6 +29,7 @@ import java.util.stream.Stream;
  * is counted twice.
  */
 public final class WalCheckpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(WalCheckpoint.class);
   private static final String PREFIX = "checkpoint.";
 
   private WalCheckpoint() {
@@ -126,29 +129,206 @@ public final class WalCheckpoint {
     deleteBefore(dir, keepFrom);
   }
 
-  /** Replays the newest checkpoint (if any) and returns the first segment number that counts. */
-  static int replayLatest(Path dir, WalVisitor visitor) throws IOException {
-    int newest = -1;
+  /**
+   * Where replay starts: the first segment that counts, and how many corrupt checkpoints were moved aside
+   * on the way there.
+   */
+  record Start(int first, int corruptions) {
+  }
+
+  /**
+   * Replays the newest checkpoint (if any) and returns the first segment number that counts.
+   *
+   * <p>A corrupt checkpoint (a record failing its CRC or not decoding, a torn end, an unreadable file) is
+   * moved to {@code quarantine} (the tenant's {@code quarantine/} dir, next to corrupt blocks) and the store
+   * starts anyway, like Prometheus repairs a corrupt WAL instead of refusing to start. What that means for
+   * acknowledged data:
+   *
+   * <ul>
+   *   <li>A checkpoint holds no samples, only the series records (ref → labels) and metadata of live series
+   *       created in the segments it replaced; the samples of those segments were all before the block
+   *       watermark, i.e. they are in blocks. So the checkpoint itself loses no samples.
+   *   <li>But the segments after it ({@code >= N}) refer to those series by ref only. Their samples (the
+   *       acknowledged ones not yet in a block) can be attributed only if the series record survives. When
+   *       the state the checkpoint replaced is still complete on disk (a crash between writing checkpoint N
+   *       and deleting what it replaced: the older checkpoint, if any, and every segment from it up to N-1,
+   *       all intact), we fall back to that and lose nothing.
+   *   <li>Otherwise the records before the damage are kept (each passed its CRC, so they are what was
+   *       written) and so are all series created after the checkpoint; samples of series whose record was
+   *       only in the damaged part cannot be attributed to any labels and are skipped (the replay counts
+   *       and logs them). They are lost locally; that is the part that cannot be recovered, short of an
+   *       operator repairing the quarantined file. Later samples of those series are accepted again as new
+   *       series once their targets send them.
+   *   <li>Leftover segments and checkpoints before N of an incomplete older state go to quarantine too:
+   *       their data is either in blocks or cannot be replayed in order.
+   * </ul>
+   */
+  static Start replayLatest(Path dir, Path quarantine, WalVisitor visitor) throws IOException {
+    List<Integer> checkpoints = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.toList()) {
         String n = p.getFileName().toString();
         if (n.startsWith(PREFIX) && n.endsWith(".tmp")) {
           Files.deleteIfExists(p);
         } else if (n.matches("checkpoint\\.\\d{8}")) {
-          newest = Math.max(newest, Integer.parseInt(n.substring(PREFIX.length())));
+          checkpoints.add(Integer.parseInt(n.substring(PREFIX.length())));
         }
       }
     }
-    if (newest < 0) {
-      return 0;
+    checkpoints.sort(null);
+    int corruptions = 0;
+    while (!checkpoints.isEmpty()) {
+      int newest = checkpoints.remove(checkpoints.size() - 1);
+      Path cp = dir.resolve(PREFIX + Wal.name(newest));
+      Buffered b = Buffered.read(cp);
+      if (b.error == null) {
+        b.replay(visitor);
+        deleteBefore(dir, newest);
+        return new Start(newest, corruptions);
+      }
+      corruptions++;
+      int older = checkpoints.isEmpty() ? -1 : checkpoints.get(checkpoints.size() - 1);
+      boolean fallback = olderStateComplete(dir, older < 0 ? 0 : older, newest);
+      Path moved = moveAside(dir, cp, quarantine);
+      if (fallback) {
+        LOG.error("WAL {}: checkpoint {} is corrupt ({}); moved it to {}; the state it replaced is still"
+            + " complete, replaying that instead", dir, cp.getFileName(), b.error, moved);
+        continue;
+      }
+      LOG.error("WAL {}: checkpoint {} is corrupt ({}); moved it to {}; replaying the {} bytes before the"
+          + " damage and the segments after it. Samples of series whose record was in the damaged part are"
+          + " skipped", dir, cp.getFileName(), b.error, moved, b.good);
+      b.replay(visitor);
+      // The good prefix becomes checkpoint N again: the next start must find these series records too.
+      rewritePrefix(dir, moved, cp, b.good);
+      for (int seg : Wal.segments(dir)) {
+        if (seg < newest) {
+          moveAside(dir, dir.resolve(Wal.name(seg)), quarantine);
+        }
+      }
+      for (int c : checkpoints) {
+        moveAside(dir, dir.resolve(PREFIX + Wal.name(c)), quarantine);
+      }
+      return new Start(newest, corruptions);
     }
-    Path cp = dir.resolve(PREFIX + Wal.name(newest));
-    long good = WalReader.replay(cp, visitor);
-    if (good != Files.size(cp)) {
-      throw new IOException("WAL checkpoint " + cp + " is corrupt at offset " + good);
+    // No checkpoint (left): segments count from 0, or from where a dropped corrupt checkpoint fell back to.
+    return new Start(0, corruptions);
+  }
+
+  /** Whether the older checkpoint {@code from} (or segment 0 when none) and segments from..to-1 are intact. */
+  private static boolean olderStateComplete(Path dir, int from, int to) throws IOException {
+    List<Integer> segs = Wal.segments(dir);
+    for (int s = from; s < to; s++) {
+      if (!segs.contains(s)) {
+        return false;
+      }
+      Path p = dir.resolve(Wal.name(s));
+      try {
+        WalReader.Result r = WalReader.read(p, NOOP);
+        if (!r.ended() || r.good() != Files.size(p)) {
+          return false; // closed segments end in their end record; repairing one would cut off the rest
+        }
+      } catch (IOException e) {
+        return false;
+      }
     }
-    deleteBefore(dir, newest);
-    return newest;
+    Path older = dir.resolve(PREFIX + Wal.name(from));
+    return !Files.exists(older) || Buffered.read(older).error == null;
+  }
+
+  private static void rewritePrefix(Path dir, Path from, Path to, long length) throws IOException {
+    Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+        FileChannel out = WritableFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      long done = 0;
+      while (done < length) {
+        done += in.transferTo(done, length - done, out);
+      }
+      out.force(true);
+    }
+    Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
+    fsyncDir(dir);
+  }
+
+  private static Path moveAside(Path dir, Path file, Path quarantine) throws IOException {
+    Files.createDirectories(quarantine);
+    String base = "wal-" + file.getFileName();
+    Path target = quarantine.resolve(base);
+    if (Files.exists(target)) {
+      target = quarantine.resolve(base + "." + System.currentTimeMillis());
+    }
+    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+    fsyncDir(dir);
+    fsyncDir(quarantine);
+    return target;
+  }
+
+  private static final WalVisitor NOOP = new WalVisitor() {
+    @Override
+    public void series(int ref, Labels labels) {
+    }
+
+    @Override
+    public void sample(int ref, long t, double v) {
+    }
+
+    @Override
+    public void metadata(MetricMetadata m) {
+    }
+  };
+
+  /**
+   * A checkpoint's good records, held back until we know whether the file is intact: a corrupt one may be
+   * replaced by the older state, which must not see a mix of both.
+   */
+  private static final class Buffered implements WalVisitor {
+    private final List<Object> records = new ArrayList<>();
+    private long good;
+    private String error;
+
+    private record Series(int ref, Labels labels) {
+    }
+
+    static Buffered read(Path cp) {
+      Buffered b = new Buffered();
+      try {
+        WalReader.Result r = WalReader.read(cp, b);
+        b.good = r.good();
+        long size = Files.size(cp);
+        if (r.ended() || r.good() != size) { // checkpoints have no segment-end record
+          b.error = "bad record at offset " + r.good() + " of " + size + " bytes";
+        }
+      } catch (IOException | RuntimeException e) {
+        b.error = e.toString();
+      }
+      return b;
+    }
+
+    @Override
+    public void series(int ref, Labels labels) {
+      records.add(new Series(ref, labels));
+    }
+
+    @Override
+    public void sample(int ref, long t, double v) {
+      // checkpoints hold none; a decodable sample record in one is ignored like any replayed stale sample
+    }
+
+    @Override
+    public void metadata(MetricMetadata m) {
+      records.add(m);
+    }
+
+    void replay(WalVisitor v) {
+      for (Object o : records) {
+        if (o instanceof Series s) {
+          v.series(s.ref(), s.labels());
+        } else {
+          v.metadata((MetricMetadata) o);
+        }
+      }
+    }
   }
 
   private static void deleteBefore(Path dir, int keepFrom) throws IOException {

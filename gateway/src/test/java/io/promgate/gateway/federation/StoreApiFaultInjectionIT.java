@@ -1,0 +1,272 @@
+package io.promgate.gateway.federation;
+
+import static io.promgate.gateway.federation.FaultInjectionIT.fds;
+import static io.promgate.gateway.federation.FaultInjectionIT.pollUntil;
+import static io.promgate.gateway.federation.FaultInjectionIT.threads;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.promgate.gateway.backend.prometheus.ReadMode;
+import io.promgate.gateway.federation.FaultInjectionIT.Answer;
+import io.promgate.gateway.it.PromgateHarness;
+import io.promgate.gateway.it.RealPrometheus;
+import io.promgate.model.Labels;
+import io.promgate.promql.engine.storage.MemoryStorage;
+import io.promgate.routing.config.ConfigLoader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Fault injection (issue 12) for {@code type: storeapi} backends: a {@link FaultyStore} (our own gRPC StoreAPI
+ * server on a real socket) that hangs, fails, or fails after streaming part of its answer sits next to a
+ * healthy real Prometheus, with the same expectations as {@link FaultInjectionIT}: every answer within the
+ * backend timeout plus a margin, never a 500; a partial result with a warning naming the backend, or 503
+ * {@code unavailable} without partial responses; nothing the failed store streamed before failing shows up
+ * in an answer; the breaker opens and closes again; and after many faulty queries no call stays open at the
+ * store and the JVM holds no more threads or file descriptors than before.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StoreApiFaultInjectionIT {
+  static final long MIN = FaultInjectionIT.MIN;
+  static final Duration BACKEND_TIMEOUT = Duration.ofSeconds(1);
+
+  long t0;
+  RealPrometheus healthy;
+  FaultyStore faulty;
+  FederationPlugin plugin;
+  PromgateHarness gateway;
+  ExecutorService clientThreads;
+  HttpClient http;
+
+  @BeforeAll
+  void start() throws Exception {
+    t0 = (System.currentTimeMillis() / SeedData.STEP) * SeedData.STEP - SeedData.STEP;
+    healthy = RealPrometheus.start();
+    new SeedData(t0 - 40 * MIN, t0, 7).writeTo(healthy, Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    MemoryStorage data = new MemoryStorage();
+    for (long t = t0 - 40 * MIN, i = 0; t <= t0; t += SeedData.STEP, i++) {
+      data.append(Labels.of("__name__", "http_requests_total", "code", "200", "job", "store"), t, i);
+      data.append(Labels.of("__name__", "temperature_celsius", "job", "store"), t, 20);
+    }
+    faulty = new FaultyStore(data, t0 - 40 * MIN, t0, List.of("http_requests_total", "temperature_celsius"));
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(t0), ZoneOffset.UTC);
+    plugin = new FederationPlugin(new GuardOptions(50, 4, 8, Duration.ofMillis(500), 0), ReadMode.REMOTE_READ,
+        null, clock);
+    gateway = PromgateHarness.start(ConfigLoader.parse("""
+        server: { http: 127.0.0.1:0 }
+        tenancy: { default: mixed }
+        backends:
+          healthy: { type: prometheus, url: %s, timeout: 5s }
+          faulty:  { type: storeapi, address: '%s', timeout: %dms }
+        routes:
+          - tenants: [alone]
+            windows: [ { backends: [faulty] } ]
+          - tenants: [mixed]
+            windows: [ { backends: [healthy, faulty] } ]
+        partial-response: true
+        """.formatted(healthy.url(), faulty.address(), BACKEND_TIMEOUT.toMillis()), clock), List.of(plugin));
+    clientThreads = Executors.newFixedThreadPool(6);
+    http = HttpClient.newBuilder().executor(clientThreads).connectTimeout(Duration.ofSeconds(5)).build();
+    faulty.mode(FaultyStore.Mode.HEALTHY);
+    for (CompletableFuture<Answer> f : round()) {
+      Answer a = f.join();
+      assertThat(a.status()).as("%s", a).isEqualTo(200);
+      assertThat(a.json().path("warnings").isMissingNode()).as("%s", a).isTrue();
+    }
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {gateway, faulty, healthy}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    if (clientThreads != null) {
+      clientThreads.shutdownNow();
+    }
+  }
+
+  CompletableFuture<Answer> ask(String pathAndQuery, String tenant) {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(gateway.url() + pathAndQuery))
+        .header("X-Scope-OrgID", tenant).timeout(FaultInjectionIT.ANSWER_WITHIN.multipliedBy(3)).build();
+    long t = System.nanoTime();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+      Duration took = Duration.ofNanos(System.nanoTime() - t);
+      if (e != null) {
+        return new Answer(tenant + " " + pathAndQuery, -1, String.valueOf(e), took);
+      }
+      return new Answer(tenant + " " + pathAndQuery, r.statusCode(), r.body(), took);
+    });
+  }
+
+  List<String> calls() {
+    String time = FederationIT.sec(t0 - MIN);
+    String range = "&start=" + FederationIT.sec(t0 - 30 * MIN) + "&end=" + time;
+    return List.of(
+        "/api/v1/query?query=" + FederationIT.enc("sum by (code) (rate(http_requests_total[5m]))") + "&time=" + time,
+        "/api/v1/query_range?query=" + FederationIT.enc("avg(temperature_celsius)") + range + "&step=60",
+        "/api/v1/series?match[]=" + FederationIT.enc("http_requests_total") + range,
+        "/api/v1/labels?" + range.substring(1),
+        "/api/v1/label/job/values?" + range.substring(1));
+  }
+
+  /** Every call for tenant mixed, with and without partial responses, and the first two for tenant alone. */
+  List<CompletableFuture<Answer>> round() {
+    List<CompletableFuture<Answer>> out = new ArrayList<>();
+    for (String call : calls()) {
+      out.add(ask(call, "mixed"));
+      out.add(ask(call + "&partial_response=false", "mixed"));
+    }
+    for (String call : calls()) {
+      out.add(ask(call, "alone"));
+    }
+    return out;
+  }
+
+  static void check(Answer a) {
+    assertThat(a.body()).as("%s: what the store streamed before failing must not be served", a)
+        .doesNotContain("leaked");
+    if (a.what().startsWith("alone ")) {
+      // Only the faulty store: a success with a warning and no data, or 503 naming it.
+      assertThat(a.took()).as("%s", a).isLessThan(FaultInjectionIT.ANSWER_WITHIN);
+      assertThat(a.status()).as("%s", a).isIn(200, 503);
+      assertThat(a.body()).as("%s", a).contains("faulty");
+      return;
+    }
+    FaultInjectionIT.checkAnswer(a);
+  }
+
+  @Test
+  @Order(1)
+  void everyFaultGivesAPartialAnswerOr503WithinTheTimeout() throws Exception {
+    List<String> failures = new ArrayList<>();
+    for (FaultyStore.Mode mode : FaultyStore.FAULTS) {
+      closeBreaker();
+      faulty.mode(mode);
+      int before = faulty.calls();
+      boolean sawFault = false;
+      for (CompletableFuture<Answer> f : round()) {
+        Answer a = f.get();
+        sawFault |= a.body().contains(switch (mode) {
+          case FAIL_MID_STREAM -> "planted failure after ";
+          case FAIL -> "planted failure";
+          default -> "backend faulty failed";
+        });
+        try {
+          check(a);
+        } catch (AssertionError err) {
+          failures.add(mode + ": " + err.getMessage());
+        }
+      }
+      if (mode.compareTo(FaultyStore.Mode.BLACK_HOLE) < 0) {
+        assertThat(faulty.calls()).as("%s reached the store", mode).isGreaterThan(before);
+      }
+      assertThat(sawFault).as("%s: an answer names the fault", mode).isTrue();
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  /** A healthy store until the breaker is closed again, so that the next fault reaches the store. */
+  void closeBreaker() throws Exception {
+    BackendGuard guard = plugin.guards().get("faulty");
+    faulty.mode(FaultyStore.Mode.HEALTHY);
+    pollUntil(Duration.ofSeconds(30), () -> {
+      ask(calls().get(0), "mixed").join();
+      return guard.state() == CircuitBreaker.State.CLOSED;
+    });
+  }
+
+  @Test
+  @Order(2)
+  void theBreakerOpensAndRecovers() throws Exception {
+    BackendGuard guard = plugin.guards().get("faulty");
+    String q = calls().get(0);
+    faulty.mode(FaultyStore.Mode.FAIL);
+    pollUntil(Duration.ofSeconds(30), () -> {
+      check(ask(q, "mixed").join());
+      return guard.state() == CircuitBreaker.State.OPEN;
+    });
+    int before = faulty.calls();
+    Answer refused = ask(q, "mixed").join();
+    check(refused);
+    assertThat(refused.body()).contains("circuit breaker open");
+    assertThat(faulty.calls()).as("an open breaker keeps calls away from the store").isEqualTo(before);
+
+    faulty.mode(FaultyStore.Mode.HEALTHY);
+    pollUntil(Duration.ofSeconds(30), () -> {
+      ask(q, "mixed").join();
+      return guard.state() == CircuitBreaker.State.CLOSED;
+    });
+    Answer ok = ask(q, "mixed").join();
+    assertThat(ok.status()).as("%s", ok).isEqualTo(200);
+    assertThat(ok.json().path("warnings").isMissingNode()).as("%s", ok).isTrue();
+    assertThat(ok.body()).as("%s", ok).contains("\"code\":\"200\"");
+  }
+
+  @Test
+  @Order(3)
+  void aSlowButTimelyStoreCostsNothing() throws Exception {
+    faulty.mode(FaultyStore.Mode.SLOW);
+    for (String tenant : List.of("mixed", "alone")) {
+      Answer a = ask(calls().get(0), tenant).join();
+      assertThat(a.status()).as("%s", a).isEqualTo(200);
+      assertThat(a.json().path("warnings").isMissingNode()).as("%s", a).isTrue();
+      assertThat(a.took()).as("%s", a).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+  }
+
+  @Test
+  @Order(4)
+  void manyFaultyQueriesLeaveNoCallsThreadsOrSocketsBehind() throws Exception {
+    // Warm-up: pools and per-tenant clients are created lazily; the baseline comes after.
+    faultyRounds(1);
+    faulty.mode(FaultyStore.Mode.HEALTHY); // releases hung calls
+    pollUntil(Duration.ofSeconds(30), () -> faulty.inFlight() == 0);
+    int threadsBefore = threads();
+    long fdsBefore = fds();
+
+    faultyRounds(4);
+
+    faulty.mode(FaultyStore.Mode.HEALTHY);
+    pollUntil(Duration.ofSeconds(30), () -> faulty.inFlight() == 0);
+    pollUntil(Duration.ofSeconds(30), () -> threads() <= threadsBefore + 4);
+    // gRPC multiplexes every call of a tenant's client over one connection: nothing may grow per call.
+    pollUntil(Duration.ofSeconds(30), () -> fds() <= fdsBefore + 8);
+    // One pooled connection per tenant's client; the black-holed and garbage ones were all closed again.
+    pollUntil(Duration.ofSeconds(30), () -> faulty.openConnections() <= 2);
+    assertThat(faulty.calls()).isGreaterThan(50);
+  }
+
+  void faultyRounds(int rounds) throws Exception {
+    for (int r = 0; r < rounds; r++) {
+      for (FaultyStore.Mode mode : FaultyStore.FAULTS) {
+        closeBreaker();
+        faulty.mode(mode);
+        for (CompletableFuture<Answer> f : round()) {
+          check(f.get());
+        }
+      }
+    }
+  }
+}
