@@ -173,6 +173,12 @@ public final class QueryLimiter {
     } catch (RuntimeException unparsable) {
       return null;
     }
+    if (range) {
+      ApiException tooFine = checkPoints(r, start, end);
+      if (tooFine != null) {
+        return tooFine;
+      }
+    }
     List<SelectorRange> selectors = null;
     for (String t : r.tenants().ids()) {
       var max = limits.forTenant(t).maxQueryRange();
@@ -197,6 +203,32 @@ public final class QueryLimiter {
         if (reach > maxMs) {
           return tooLong(t, "range of " + Printer.print(s.selector()) + " and its subqueries", reach, maxMs);
         }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A tenant's {@code max-points-per-series}: Prometheus' own resolution check (11,000 points, which the
+   * engine keeps for everyone) with a tenant's lower bound, and its message.
+   */
+  private ApiException checkPoints(ApiRequest r, long start, long end) {
+    long step;
+    try {
+      step = ApiParams.parseDuration(r.params().get("step"));
+    } catch (RuntimeException unparsable) {
+      return null; // the API's own validation answers it
+    }
+    if (step <= 0 || end < start) {
+      return null;
+    }
+    long points = (end - start) / step + 1;
+    for (String t : r.tenants().ids()) {
+      long max = limits.forTenant(t).maxPointsPerSeries();
+      if (max > 0 && points > max) {
+        return ApiException.limit(ErrorType.BAD_DATA, t, "max-points-per-series", "exceeded maximum resolution of "
+            + max + " points per timeseries. Try decreasing the query resolution (?step=XX) (limit: "
+            + "max-points-per-series " + max + " for tenant \"" + t + "\")");
       }
     }
     return null;

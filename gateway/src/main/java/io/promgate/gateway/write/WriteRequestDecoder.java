@@ -111,8 +111,14 @@ final class WriteRequestDecoder {
         r.pos = r.lengthEnd(end);
         n++;
       } else if (tag == (4 << 3 | 2)) {
-        r.pos = r.lengthEnd(end);
+        int e = r.lengthEnd(end);
+        requireWellFormed(io.promgate.storeapi.prompb.Histogram.parser(), r.b, r.pos, e, "histogram");
+        r.pos = e;
         tally.histograms++;
+      } else if (tag == (3 << 3 | 2)) {
+        int e = r.lengthEnd(end);
+        requireWellFormed(io.promgate.storeapi.prompb.Exemplar.parser(), r.b, r.pos, e, "exemplar");
+        r.pos = e;
       } else {
         r.skip(tag, end);
       }
@@ -356,6 +362,20 @@ final class WriteRequestDecoder {
     @Override
     public boolean equals(Object o) {
       return o instanceof Key k && k.hash == hash && Arrays.equals(b, off, off + len, k.b, k.off, k.off + k.len);
+    }
+  }
+
+  /**
+   * Exemplars and histograms are not stored, but a body that Prometheus (and protobuf-java) cannot
+   * unmarshal is refused whole there, so it must be here too: a damaged one fails the request, as it would.
+   * They are rare enough for the generated parser's cost.
+   */
+  private static void requireWellFormed(com.google.protobuf.Parser<?> parser, byte[] b, int from, int to, String what)
+      throws MalformedException {
+    try {
+      parser.parseFrom(b, from, to - from);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new MalformedException("malformed " + what + ": " + e.getMessage());
     }
   }
 }

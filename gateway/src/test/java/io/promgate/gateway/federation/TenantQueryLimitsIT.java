@@ -50,8 +50,10 @@ class TenantQueryLimitsIT {
             max-series-per-query: 5
             max-samples-per-query: 100
             max-request-body: 2KiB
+            max-points-per-series: 1000
             tenants:
-              big: { max-query-range: 30d, max-series-per-query: 0, max-samples-per-query: 0, max-request-body: 1MiB }
+              big: { max-query-range: 30d, max-series-per-query: 0, max-samples-per-query: 0, max-request-body: 1MiB,
+                     max-points-per-series: 0 }
               slow: { query-timeout: 300ms }
         backends:
           prom: { type: prometheus, url: %s, external-labels: { source: p } }
@@ -115,6 +117,18 @@ class TenantQueryLimitsIT {
         "max-query-range 86400s");
     assertThat(query("small", "count_over_time(up[23h])").statusCode()).isEqualTo(200);
     assertThat(query("big", "rate(http_requests_total[2d])").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void pointsPerSeries() throws Exception {
+    // 1h at 3s: 1,201 points, under Prometheus' 11,000 but over small's 1,000.
+    String q = "/api/v1/query_range?query=" + FederationIT.enc("up") + "&start=" + FederationIT.sec(t0 - 60 * MIN)
+        + "&end=" + FederationIT.sec(t0) + "&step=3";
+    refused(PromgateHarness.get(gw.url() + q, "X-Scope-OrgID", "small"), 400, "bad_data",
+        "exceeded maximum resolution", "max-points-per-series 1000", "tenant \"small\"");
+    assertThat(PromgateHarness.get(gw.url() + q, "X-Scope-OrgID", "big").statusCode()).isEqualTo(200);
+    String coarse = q.replace("&step=3", "&step=15"); // 241 points
+    assertThat(PromgateHarness.get(gw.url() + coarse, "X-Scope-OrgID", "small").statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -64,13 +64,18 @@ public final class SecurityConfig {
    */
   public record QueryLimits(Optional<java.time.Duration> maxQueryRange, int maxConcurrentQueries,
       long maxSeriesPerQuery, long maxSamplesPerQuery, Optional<java.time.Duration> queryTimeout,
-      long maxRequestBody) {
+      long maxRequestBody, long maxPointsPerSeries) {
     /** Grafana's longest POSTed queries are a few KiB; 10 MiB leaves room for any real form. */
     public static final long DEFAULT_MAX_REQUEST_BODY = 10L << 20;
     public static final QueryLimits NONE = new QueryLimits(Optional.empty(), 0);
 
     public QueryLimits(Optional<java.time.Duration> maxQueryRange, int maxConcurrentQueries) {
-      this(maxQueryRange, maxConcurrentQueries, 0, 0, Optional.empty(), DEFAULT_MAX_REQUEST_BODY);
+      this(maxQueryRange, maxConcurrentQueries, 0, 0, Optional.empty(), DEFAULT_MAX_REQUEST_BODY, 0);
+    }
+
+    public QueryLimits(Optional<java.time.Duration> maxQueryRange, int maxConcurrentQueries, long maxSeriesPerQuery,
+        long maxSamplesPerQuery, Optional<java.time.Duration> queryTimeout, long maxRequestBody) {
+      this(maxQueryRange, maxConcurrentQueries, maxSeriesPerQuery, maxSamplesPerQuery, queryTimeout, maxRequestBody, 0);
     }
   }
 

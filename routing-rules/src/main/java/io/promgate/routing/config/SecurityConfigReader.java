@@ -23,7 +23,7 @@ final class SecurityConfigReader {
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9!_.*'()\\-]{1,150}");
   private static final Set<String> KEYS = Set.of("name", "user", "password-hash", "bearer-token-hash", "read", "write");
   private static final Set<String> QUERY_LIMIT_KEYS = Set.of("max-query-range", "max-concurrent-queries",
-      "max-series-per-query", "max-samples-per-query", "query-timeout", "max-request-body");
+      "max-series-per-query", "max-samples-per-query", "query-timeout", "max-request-body", "max-points-per-series");
   private static final Set<String> PLAIN = Set.of("password", "bearer-token", "token", "secret");
 
   private SecurityConfigReader() {}
@@ -185,27 +185,15 @@ final class SecurityConfigReader {
       }
     }
     return new IngestLimits(rate,
-        wholeNumber(n, "ingestion-burst-size", inherit.ingestionBurstSize()),
-        (int) wholeNumber(n, "max-label-names-per-series", inherit.maxLabelNamesPerSeries()),
-        (int) wholeNumber(n, "max-label-name-length", inherit.maxLabelNameLength()),
-        (int) wholeNumber(n, "max-label-value-length", inherit.maxLabelValueLength()));
+        count(n, "ingestion-burst-size", inherit.ingestionBurstSize()),
+        intCount(n, "max-label-names-per-series", inherit.maxLabelNamesPerSeries()),
+        intCount(n, "max-label-name-length", inherit.maxLabelNameLength()),
+        intCount(n, "max-label-value-length", inherit.maxLabelValueLength()));
   }
 
-  private static long wholeNumber(ConfigNode n, String key, long inherit) {
-    if (!n.has(key)) {
-      return inherit;
-    }
-    Optional<String> v = n.string(key);
-    try {
-      long x = Long.parseLong(v.orElse("0"));
-      if (x < 0 || x > Integer.MAX_VALUE) {
-        throw new NumberFormatException();
-      }
-      return x;
-    } catch (NumberFormatException e) {
-      n.problem(n.key(key), "bad value \"" + v.orElse("") + "\": expected a whole number >= 0 (0: no limit)");
-      return 0;
-    }
+  /** As {@link #count}, for limits held in an int (a larger value is as good as none). */
+  private static int intCount(ConfigNode n, String key, int inherit) {
+    return (int) Math.min(Integer.MAX_VALUE, count(n, key, inherit));
   }
 
   private static SecurityConfig.QueryLimits queryLimits(ConfigNode n, SecurityConfig.QueryLimits inherit) {
@@ -234,7 +222,8 @@ final class SecurityConfigReader {
       }
     }
     return new SecurityConfig.QueryLimits(range, concurrent, count(n, "max-series-per-query", inherit.maxSeriesPerQuery()),
-        count(n, "max-samples-per-query", inherit.maxSamplesPerQuery()), timeout, body);
+        count(n, "max-samples-per-query", inherit.maxSamplesPerQuery()), timeout, body,
+        count(n, "max-points-per-series", inherit.maxPointsPerSeries()));
   }
 
   /** A whole number >= 0 (0: no limit), or {@code inherit} when the key is absent. */
