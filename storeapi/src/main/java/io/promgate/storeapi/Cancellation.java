@@ -17,6 +17,10 @@ final class Cancellation {
   private final Set<Promise<?>> pending = ConcurrentHashMap.newKeySet();
   private volatile boolean cancelled;
 
+  boolean cancelled() {
+    return cancelled;
+  }
+
   void register(GrpcClientRequest<?, ?> call) {
     calls.add(call);
     if (cancelled) {

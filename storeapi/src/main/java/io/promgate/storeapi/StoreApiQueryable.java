@@ -169,7 +169,9 @@ public final class StoreApiQueryable implements Queryable {
         .build();
     SeriesCollector collector = new SeriesCollector(name);
     return request(ThanosMethods.CLIENT_SERIES).compose(call -> {
-      prepare(call, inflight);
+      if (!prepare(call, inflight)) {
+        return Future.failedFuture(new StorageException(name + ": cancelled"));
+      }
       return call.send(req).compose(resp -> {
         resp.handler(collector::accept);
         return resp.end().transform(ar -> {
@@ -227,7 +229,9 @@ public final class StoreApiQueryable implements Queryable {
 
   <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req req, Cancellation inflight) {
     return request(method).compose(call -> {
-      prepare(call, inflight);
+      if (!prepare(call, inflight)) {
+        return Future.failedFuture(new StorageException(name + ": cancelled"));
+      }
       return call.send(req).compose(resp -> resp.last().transform(ar -> {
         forget(call, inflight);
         if (resp.status() != null && resp.status() != GrpcStatus.OK) {
@@ -272,14 +276,21 @@ public final class StoreApiQueryable implements Queryable {
     return p.future();
   }
 
-  private void prepare(GrpcClientRequest<?, ?> call, Cancellation inflight) {
+  /**
+   * Sets the call up; false when its querier was closed while the call was being created: then it must not
+   * be sent, as a cancel before the headers went out does not stop a later send, and the server would
+   * stream to nobody (its querier held open by flow control).
+   */
+  private boolean prepare(GrpcClientRequest<?, ?> call, Cancellation inflight) {
     if (config.tenant() != null) {
       call.headers().set(ThanosMethods.TENANT_HEADER, config.tenant());
     }
     call.timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
     if (inflight != null) {
       inflight.register(call);
+      return !inflight.cancelled();
     }
+    return true;
   }
 
   private static void forget(GrpcClientRequest<?, ?> call, Cancellation inflight) {
