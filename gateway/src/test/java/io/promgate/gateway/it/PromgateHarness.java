@@ -40,7 +40,19 @@ public final class PromgateHarness implements AutoCloseable {
     if (headers.length > 0) {
       b.headers(headers);
     }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return exchange(b.build());
+  }
+
+  /**
+   * The whole exchange within 60 s: the request's own timeout ends at the response head, and a body that
+   * stalls after it would otherwise hang the test (and CI) for ever.
+   */
+  private static HttpResponse<byte[]> exchange(HttpRequest req) throws Exception {
+    try {
+      return HTTP.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception c ? c : e; // as send() would throw it
+    }
   }
 
   public static HttpResponse<byte[]> postForm(String url, String form, String... headers) throws Exception {
@@ -50,7 +62,7 @@ public final class PromgateHarness implements AutoCloseable {
     if (headers.length > 0) {
       b.headers(headers);
     }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return exchange(b.build());
   }
 
   @Override
