@@ -161,8 +161,13 @@ public final class GatewayServer {
     public Future<?> start() {
       // No WebSocket compression either: promgate serves no WebSockets, and its extension handler would
       // otherwise sit in every connection's pipeline and look at every request and response.
+      // No cleartext HTTP/2 (h2c), as Prometheus' own server: HTTP/2 only through TLS ALPN (ServerTls).
+      // Vert.x accepts h2c upgrades by default, and the JDK HttpClient (HTTP/2 preferred by default) asks
+      // for one on every new plain connection; when the 101 and the HTTP/2 frames of the answer reach it
+      // together and pass its 16 KiB read buffer, it drops the frames after that buffer and waits for ever
+      // (its request timeout was stopped by the 101). A query answer passes 16 KiB easily.
       HttpServerOptions o = new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false)
-          .setDecompressionSupported(false).setIdleTimeout(0)
+          .setDecompressionSupported(false).setIdleTimeout(0).setHttp2ClearTextEnabled(false)
           .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
       ServerTls.apply(o, tls); // server.tls (issue 12)
       Promise<HttpServer> p = Promise.promise();
