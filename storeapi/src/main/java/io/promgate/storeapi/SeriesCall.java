@@ -70,8 +70,14 @@ final class SeriesCall {
         return;
       }
       List<SeriesResponse> frames = ar.result();
-      for (SeriesResponse f : frames) {
-        resp.write(f);
+      try {
+        for (SeriesResponse f : frames) {
+          resp.write(f);
+        }
+      } catch (IllegalStateException gone) {
+        // Reset or ended under us (writing to a failed gRPC stream throws): nobody reads on, release.
+        cancel();
+        return;
       }
       if (producer.done()) {
         finish(null);
@@ -92,7 +98,11 @@ final class SeriesCall {
     finished = true;
     release();
     if (failure == null) {
-      resp.end();
+      try {
+        resp.end();
+      } catch (IllegalStateException gone) {
+        // the client reset the call meanwhile; nothing left to tell
+      }
     } else {
       StoreApiServer.fail(resp, failure);
     }

@@ -96,6 +96,8 @@ public final class StoreApiServer {
     SeriesCall call = new SeriesCall(Vertx.currentContext(), req.response());
     req.exceptionHandler(e -> call.cancel());
     req.response().exceptionHandler(e -> call.cancel());
+    // A client's reset (its querier closed, a deadline) reaches only this handler, not the exception handlers.
+    req.errorHandler(e -> call.cancel());
     if (req.deadline() != null) {
       req.deadline().onSuccess(v -> call.cancel());
     }
