@@ -172,7 +172,10 @@ public final class StoreApiQueryable implements Queryable {
       if (!prepare(call, inflight)) {
         return Future.failedFuture(new StorageException(name + ": cancelled"));
       }
-      return call.send(req).compose(resp -> {
+      // The message handler goes on before the request is sent, not in send(req).compose(...): when this
+      // runs on another thread than the call's stream, the whole answer could arrive before compose attached,
+      // and Vert.x drops the messages of a response without a handler (an empty, successful answer).
+      Future<SeriesSet> answer = call.response().compose(resp -> {
         resp.handler(collector::accept);
         return resp.end().transform(ar -> {
           forget(call, inflight);
@@ -185,6 +188,8 @@ public final class StoreApiQueryable implements Queryable {
           return Future.succeededFuture(collector.result(sort));
         });
       });
+      call.end(req);
+      return answer;
     }).recover(e -> Future.failedFuture(e instanceof StorageException ? e
         : new StorageException(name + ": " + e.getMessage(), e)));
   }
@@ -194,7 +199,7 @@ public final class StoreApiQueryable implements Queryable {
     List<SeriesResponse> frames = new java.util.ArrayList<>();
     return request(ThanosMethods.CLIENT_SERIES).compose(call -> {
       prepare(call, null);
-      return call.send(req).compose(resp -> {
+      Future<List<SeriesResponse>> answer = call.response().compose(resp -> {
         resp.handler(frames::add);
         return resp.end().transform(ar -> {
           if (resp.status() != null && resp.status() != GrpcStatus.OK) {
@@ -203,6 +208,8 @@ public final class StoreApiQueryable implements Queryable {
           return ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(frames);
         });
       });
+      call.end(req);
+      return answer;
     });
   }
 

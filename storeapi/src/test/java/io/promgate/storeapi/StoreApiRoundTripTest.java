@@ -266,10 +266,17 @@ class StoreApiRoundTripTest {
   }
 
   @Test
-  void closingTheQuerierFailsItsPendingCallsAndLaterOnes() {
+  void closingTheQuerierFailsItsPendingCallsAndLaterOnes() throws Exception {
     StoreApiQuerier q = client.querier(0, Long.MAX_VALUE);
-    var f = q.selectAsync(true, null, List.of(LabelMatcher.of(Type.RE, "__name__", ".+")));
-    q.close();
+    // Started and closed in one event-loop task, so that the answer cannot arrive in between (a test thread
+    // descheduled between the two on a loaded machine let the whole call finish before the close).
+    java.util.concurrent.CompletableFuture<io.vertx.core.Future<io.promgate.model.SeriesSet>> started =
+        new java.util.concurrent.CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      started.complete(q.selectAsync(true, null, List.of(LabelMatcher.of(Type.RE, "__name__", ".+"))));
+      q.close();
+    });
+    var f = started.get(10, java.util.concurrent.TimeUnit.SECONDS);
     // Closed before the connection could even answer: the future fails at once instead of hanging.
     assertThatThrownBy(() -> f.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS))
         .hasCauseInstanceOf(StorageException.class).hasMessageContaining("cancelled");
