@@ -154,6 +154,72 @@ final class RangeFunctions {
     long[] t = w.t;
     double initY = f[w.lo];
     boolean constY = true;
+    // Without kahanSumInc's test for an infinite sum: a sum once infinite never becomes finite again (it
+    // stays infinite or turns NaN), so when all four end finite, no step took that branch and this loop did
+    // exactly what the checked one does. Otherwise the checked loop runs.
+    for (int i = w.lo; i < w.hi; i++) {
+      double y = f[i];
+      if (constY && i > w.lo && y != initY) {
+        constY = false;
+      }
+      n += 1.0;
+      double x = (t[i] - interceptTime) / 1e3;
+      double xy = x * y;
+      double x2 = x * x;
+      double tX = sumX + x;
+      double tY = sumY + y;
+      double tXY = sumXY + xy;
+      double tX2 = sumX2 + x2;
+      cX += Math.abs(sumX) >= Math.abs(x) ? (sumX - tX) + x : (x - tX) + sumX;
+      cY += Math.abs(sumY) >= Math.abs(y) ? (sumY - tY) + y : (y - tY) + sumY;
+      cXY += Math.abs(sumXY) >= Math.abs(xy) ? (sumXY - tXY) + xy : (xy - tXY) + sumXY;
+      cX2 += Math.abs(sumX2) >= Math.abs(x2) ? (sumX2 - tX2) + x2 : (x2 - tX2) + sumX2;
+      sumX = tX;
+      sumY = tY;
+      sumXY = tXY;
+      sumX2 = tX2;
+    }
+    if (!(Double.isFinite(sumX) && Double.isFinite(sumY) && Double.isFinite(sumXY) && Double.isFinite(sumX2))) {
+      return regressionChecked(w, interceptTime, out);
+    }
+    return regressionResult(constY, initY, n, sumX + cX, sumY + cY, sumXY + cXY, sumX2 + cX2, out);
+  }
+
+  private static double regressionResult(boolean constY, double initY, double n, double sx, double sy, double sxy,
+      double sx2, double[] out) {
+    if (constY) {
+      double slope = Double.isInfinite(initY) ? Double.NaN : 0;
+      if (out != null) {
+        out[0] = slope;
+        out[1] = Double.isInfinite(initY) ? Double.NaN : initY;
+      }
+      return slope;
+    }
+    double covXY = sxy - sx * sy / n;
+    double varX = sx2 - sx * sx / n;
+    double slope = covXY / varX;
+    if (out != null) {
+      out[0] = slope;
+      out[1] = sy / n - slope * sx / n;
+    }
+    return slope;
+  }
+
+  /** {@link #regression} with every Kahan step as kahanSumInc, infinite sums included. */
+  static double regressionChecked(StepContext.Window w, long interceptTime, double[] out) {
+    double n = 0;
+    double sumX = 0;
+    double cX = 0;
+    double sumY = 0;
+    double cY = 0;
+    double sumXY = 0;
+    double cXY = 0;
+    double sumX2 = 0;
+    double cX2 = 0;
+    double[] f = w.f;
+    long[] t = w.t;
+    double initY = f[w.lo];
+    boolean constY = true;
     for (int i = w.lo; i < w.hi; i++) {
       double y = f[i];
       if (constY && i > w.lo && y != initY) {
@@ -176,26 +242,7 @@ final class RangeFunctions {
       sumXY = tXY;
       sumX2 = tX2;
     }
-    if (constY) {
-      double slope = Double.isInfinite(initY) ? Double.NaN : 0;
-      if (out != null) {
-        out[0] = slope;
-        out[1] = Double.isInfinite(initY) ? Double.NaN : initY;
-      }
-      return slope;
-    }
-    double sx = sumX + cX;
-    double sy = sumY + cY;
-    double sxy = sumXY + cXY;
-    double sx2 = sumX2 + cX2;
-    double covXY = sxy - sx * sy / n;
-    double varX = sx2 - sx * sx / n;
-    double slope = covXY / varX;
-    if (out != null) {
-      out[0] = slope;
-      out[1] = sy / n - slope * sx / n;
-    }
-    return slope;
+    return regressionResult(constY, initY, n, sumX + cX, sumY + cY, sumXY + cXY, sumX2 + cX2, out);
   }
 
   /** The compensation after adding inc to sum (t = sum + inc), as Prometheus' kahanSumInc. */
