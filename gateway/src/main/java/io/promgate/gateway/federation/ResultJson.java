@@ -15,7 +15,7 @@ final class ResultJson {
   private ResultJson() {}
 
   static String render(QueryResult r, Collection<String> extraWarnings) {
-    StringBuilder sb = new StringBuilder(1024);
+    StringBuilder sb = new StringBuilder(sizeHint(r.value()));
     sb.append("{\"status\":\"success\",\"data\":{\"resultType\":\"").append(r.value().resultType())
         .append("\",\"result\":");
     value(sb, r.value());
@@ -25,6 +25,19 @@ final class ResultJson {
     strings(sb, "warnings", warnings);
     strings(sb, "infos", r.infos());
     return sb.append('}').toString();
+  }
+
+  /** Roughly the rendered size, so that a large result is not copied over and over while it grows. */
+  private static int sizeHint(Value v) {
+    long n = 1024;
+    if (v instanceof Value.Vector vec) {
+      n += 160L * vec.samples().size();
+    } else if (v instanceof Value.Matrix m) {
+      for (FloatSeries s : m.series()) {
+        n += 128 + 40L * s.size();
+      }
+    }
+    return (int) Math.min(n, 64 << 20);
   }
 
   private static void strings(StringBuilder sb, String key, Collection<String> list) {
@@ -45,7 +58,7 @@ final class ResultJson {
 
   private static void value(StringBuilder sb, Value v) {
     if (v instanceof Value.Scalar s) {
-      point(sb, s.timestamp(), ValueFormat.formatValue(s.value()));
+      point(sb, s.timestamp(), s.value());
     } else if (v instanceof Value.StringValue s) {
         sb.append('[').append(ValueFormat.formatTimestamp(s.timestamp())).append(',').append(Json.encode(s.value()))
             .append(']');
@@ -60,7 +73,7 @@ final class ResultJson {
           sb.append("{\"metric\":");
           labels(sb, s.metric());
           sb.append(",\"value\":");
-          point(sb, s.timestamp(), ValueFormat.formatValue(s.value()));
+          point(sb, s.timestamp(), s.value());
           sb.append('}');
         }
         sb.append(']');
@@ -82,7 +95,7 @@ final class ResultJson {
             if (i > 0) {
               sb.append(',');
             }
-            point(sb, s.timestampAt(i), ValueFormat.formatValue(s.valueAt(i)));
+            point(sb, s.timestampAt(i), s.valueAt(i));
           }
           sb.append("]}");
         }
@@ -90,8 +103,12 @@ final class ResultJson {
     }
   }
 
-  private static void point(StringBuilder sb, long t, String v) {
-    sb.append('[').append(ValueFormat.formatTimestamp(t)).append(",\"").append(v).append("\"]");
+  private static void point(StringBuilder sb, long t, double v) {
+    sb.append('[');
+    ValueFormat.appendTimestamp(sb, t);
+    sb.append(",\"");
+    ValueFormat.appendValue(sb, v);
+    sb.append("\"]");
   }
 
   static void labels(StringBuilder sb, Labels l) {

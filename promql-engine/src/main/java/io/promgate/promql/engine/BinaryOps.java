@@ -42,7 +42,7 @@ final class BinaryOps {
       VectorMatching m = e.matching() != null ? e.matching()
           : new VectorMatching(op.isSetOperator() ? VectorMatching.Cardinality.MANY_TO_MANY
               : VectorMatching.Cardinality.ONE_TO_ONE, List.of(), false, List.of());
-      Signatures sigs = new Signatures(m.on(), m.matchingLabels());
+      Signatures sigs = new Signatures(m.on(), m.matchingLabels(), lhs.size() + rhs.size());
       if (op == BinaryOp.LAND) {
         return ev.rangeEval((args, ts, out) -> and(args.get(0), args.get(1), sigs, out), Evaluator.inputs(lhs, rhs));
       } else if (op == BinaryOp.LOR) {
@@ -153,18 +153,20 @@ final class BinaryOps {
   static final class Signatures {
     private final boolean on;
     private final Set<String> names;
-    private final Map<Labels, Labels> cache = new IdentityHashMap<>();
+    private final Map<Labels, Labels> cache;
+    private final Map<Labels, Labels> canonical;
 
-    Signatures(boolean on, List<String> matching) {
+    /** @param series how many input series there are: sized for one signature each, no rehashing */
+    Signatures(boolean on, List<String> matching, int series) {
       this.on = on;
+      this.cache = new IdentityHashMap<>(series);
+      this.canonical = new HashMap<>(Math.max(16, series * 4 / 3 + 1));
       Set<String> n = new HashSet<>(matching);
       if (!on) {
         n.add(Labels.METRIC_NAME);
       }
       this.names = n;
     }
-
-    private final Map<Labels, Labels> canonical = new HashMap<>();
 
     /** The signature of a step sample: computed once per input series, canonical so equal ones are identical. */
     Labels of(Sample s) {
@@ -353,7 +355,8 @@ final class BinaryOps {
   }
 
   private static Labels resultMetric(Labels lhs, Labels rhs, BinaryOp op, VectorMatching m, MatchState rm) {
-    Map<Labels, Labels> byRhs = rm.cache.computeIfAbsent(lhs, x -> new IdentityHashMap<>());
+    // Nearly always one rhs per lhs (the same series matches at every step): a small map each.
+    Map<Labels, Labels> byRhs = rm.cache.computeIfAbsent(lhs, x -> new IdentityHashMap<>(2));
     Labels cached = byRhs.get(rhs);
     if (cached != null) {
       return cached;

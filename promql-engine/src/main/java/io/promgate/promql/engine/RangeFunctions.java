@@ -129,40 +129,128 @@ final class RangeFunctions {
 
   /** Least squares fit; returns {slope, intercept} with x relative to interceptTime in seconds. */
   static double[] linearRegression(StepContext.Window w, long interceptTime) {
+    double[] out = new double[2];
+    regression(w, interceptTime, out);
+    return out;
+  }
+
+  /**
+   * Prometheus' linearRegression (Kahan-compensated sums, as functions.go) with the four sums in locals: the
+   * per-sample loop of deriv and predict_linear over every window of every series, where the sums kept in
+   * small arrays cost more than the arithmetic. Same operations in the same order, so the same doubles.
+   * Returns the slope; the intercept goes to out[1] when out is given (out[0] gets the slope).
+   */
+  static double regression(StepContext.Window w, long interceptTime, double[] out) {
     double n = 0;
-    double[] sumX = {0, 0};
-    double[] sumY = {0, 0};
-    double[] sumXY = {0, 0};
-    double[] sumX2 = {0, 0};
-    double initY = w.f[w.lo];
+    double sumX = 0;
+    double cX = 0;
+    double sumY = 0;
+    double cY = 0;
+    double sumXY = 0;
+    double cXY = 0;
+    double sumX2 = 0;
+    double cX2 = 0;
+    double[] f = w.f;
+    long[] t = w.t;
+    double initY = f[w.lo];
     boolean constY = true;
+    // Without kahanSumInc's test for an infinite sum: a sum once infinite never becomes finite again (it
+    // stays infinite or turns NaN), so when all four end finite, no step took that branch and this loop did
+    // exactly what the checked one does. Otherwise the checked loop runs.
     for (int i = w.lo; i < w.hi; i++) {
-      double y = w.f[i];
+      double y = f[i];
       if (constY && i > w.lo && y != initY) {
         constY = false;
       }
       n += 1.0;
-      double x = (w.t[i] - interceptTime) / 1e3;
-      kahan(sumX, x);
-      kahan(sumY, y);
-      kahan(sumXY, x * y);
-      kahan(sumX2, x * x);
+      double x = (t[i] - interceptTime) / 1e3;
+      double xy = x * y;
+      double x2 = x * x;
+      double tX = sumX + x;
+      double tY = sumY + y;
+      double tXY = sumXY + xy;
+      double tX2 = sumX2 + x2;
+      cX += Math.abs(sumX) >= Math.abs(x) ? (sumX - tX) + x : (x - tX) + sumX;
+      cY += Math.abs(sumY) >= Math.abs(y) ? (sumY - tY) + y : (y - tY) + sumY;
+      cXY += Math.abs(sumXY) >= Math.abs(xy) ? (sumXY - tXY) + xy : (xy - tXY) + sumXY;
+      cX2 += Math.abs(sumX2) >= Math.abs(x2) ? (sumX2 - tX2) + x2 : (x2 - tX2) + sumX2;
+      sumX = tX;
+      sumY = tY;
+      sumXY = tXY;
+      sumX2 = tX2;
     }
+    if (!(Double.isFinite(sumX) && Double.isFinite(sumY) && Double.isFinite(sumXY) && Double.isFinite(sumX2))) {
+      return regressionChecked(w, interceptTime, out);
+    }
+    return regressionResult(constY, initY, n, sumX + cX, sumY + cY, sumXY + cXY, sumX2 + cX2, out);
+  }
+
+  private static double regressionResult(boolean constY, double initY, double n, double sx, double sy, double sxy,
+      double sx2, double[] out) {
     if (constY) {
-      if (Double.isInfinite(initY)) {
-        return new double[] {Double.NaN, Double.NaN};
+      double slope = Double.isInfinite(initY) ? Double.NaN : 0;
+      if (out != null) {
+        out[0] = slope;
+        out[1] = Double.isInfinite(initY) ? Double.NaN : initY;
       }
-      return new double[] {0, initY};
+      return slope;
     }
-    double sx = sumX[0] + sumX[1];
-    double sy = sumY[0] + sumY[1];
-    double sxy = sumXY[0] + sumXY[1];
-    double sx2 = sumX2[0] + sumX2[1];
     double covXY = sxy - sx * sy / n;
     double varX = sx2 - sx * sx / n;
     double slope = covXY / varX;
-    double intercept = sy / n - slope * sx / n;
-    return new double[] {slope, intercept};
+    if (out != null) {
+      out[0] = slope;
+      out[1] = sy / n - slope * sx / n;
+    }
+    return slope;
+  }
+
+  /** {@link #regression} with every Kahan step as kahanSumInc, infinite sums included. */
+  static double regressionChecked(StepContext.Window w, long interceptTime, double[] out) {
+    double n = 0;
+    double sumX = 0;
+    double cX = 0;
+    double sumY = 0;
+    double cY = 0;
+    double sumXY = 0;
+    double cXY = 0;
+    double sumX2 = 0;
+    double cX2 = 0;
+    double[] f = w.f;
+    long[] t = w.t;
+    double initY = f[w.lo];
+    boolean constY = true;
+    for (int i = w.lo; i < w.hi; i++) {
+      double y = f[i];
+      if (constY && i > w.lo && y != initY) {
+        constY = false;
+      }
+      n += 1.0;
+      double x = (t[i] - interceptTime) / 1e3;
+      double xy = x * y;
+      double x2 = x * x;
+      double tX = sumX + x;
+      double tY = sumY + y;
+      double tXY = sumXY + xy;
+      double tX2 = sumX2 + x2;
+      cX = kahanC(sumX, x, tX, cX);
+      cY = kahanC(sumY, y, tY, cY);
+      cXY = kahanC(sumXY, xy, tXY, cXY);
+      cX2 = kahanC(sumX2, x2, tX2, cX2);
+      sumX = tX;
+      sumY = tY;
+      sumXY = tXY;
+      sumX2 = tX2;
+    }
+    return regressionResult(constY, initY, n, sumX + cX, sumY + cY, sumXY + cXY, sumX2 + cX2, out);
+  }
+
+  /** The compensation after adding inc to sum (t = sum + inc), as Prometheus' kahanSumInc. */
+  private static double kahanC(double sum, double inc, double t, double c) {
+    if (Double.isInfinite(t)) {
+      return 0;
+    }
+    return Math.abs(sum) >= Math.abs(inc) ? c + ((sum - t) + inc) : c + ((inc - t) + sum);
   }
 
   /** In-place Kahan step on acc = {sum, c}. */
@@ -186,7 +274,7 @@ final class RangeFunctions {
     if (w.size() < 2) {
       return;
     }
-    add(o, linearRegression(w, w.t[w.lo])[0]);
+    add(o, regression(w, w.t[w.lo], null));
   }
 
   private static void predictLinear(Object[] a, StepContext c, List<Sample> o) {
@@ -195,7 +283,8 @@ final class RangeFunctions {
     if (w.size() < 2) {
       return;
     }
-    double[] r = linearRegression(w, c.ts);
+    double[] r = c.scratch(2);
+    regression(w, c.ts, r);
     add(o, r[0] * duration + r[1]);
   }
 

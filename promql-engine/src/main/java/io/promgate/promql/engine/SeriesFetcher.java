@@ -38,7 +38,7 @@ final class SeriesFetcher {
    *     O(steps x window) instead of O(whole range) for long, coarse queries.
    */
   private record Planned(VectorSelector selector, long start, long end, long range, String func,
-      List<String> grouping, boolean by, long step, long windowWidth, long firstRef) {
+      List<String> grouping, boolean by, long step, long windowWidth, long firstRef, boolean existenceOnly) {
   }
 
   private final long queryStart;
@@ -89,6 +89,10 @@ final class SeriesFetcher {
       mint = Math.min(mint, p.start);
       maxt = Math.max(maxt, p.end);
     }
+    Map<VectorSelector, Integer> uses = new IdentityHashMap<>();
+    for (Planned p : planned) {
+      uses.merge(p.selector, 1, Integer::sum);
+    }
     try (Querier querier = queryable.querier(mint, maxt)) {
       for (Planned p : planned) {
         if (out.containsKey(p.selector)) {
@@ -97,6 +101,7 @@ final class SeriesFetcher {
         SelectHints hints = new SelectHints(p.start, p.end, p.step, p.range, p.func, p.grouping, p.by);
         SeriesSet set = querier.select(false, hints, p.selector.matchers());
         List<SelectedSeries> list = new ArrayList<>();
+        Coverage coverage = p.existenceOnly && uses.get(p.selector) == 1 ? new Coverage(p.selector) : null;
         while (set.next()) {
           limits.check();
           SelectedSeries s = p.windowWidth > 0 ? readWindows(set.at(), p, histograms)
@@ -105,6 +110,11 @@ final class SeriesFetcher {
             // Raw samples are not counted against max samples: like Prometheus, the limit applies to what
             // evaluation materialises (selector points per step, results), so long ranges stay possible.
             list.add(s);
+            if (coverage != null && coverage.addAndCheckFull(s)) {
+              // absent() only asks whether some series has a point at each step: once every step has one,
+              // the rest of the selector's series cannot change its answer, so they are not decoded.
+              break;
+            }
           }
         }
         for (String w : set.warnings()) {
@@ -118,6 +128,41 @@ final class SeriesFetcher {
       }
     }
     return out;
+  }
+
+  /**
+   * Which steps of the query grid already have a point of the selector, judged as {@link Evaluator}'s
+   * selector evaluation does (the last sample at or before the reference time, within the lookback, not a
+   * stale marker).
+   */
+  private final class Coverage {
+    private final VectorSelector selector;
+    private final boolean[] covered;
+    private int missing;
+
+    Coverage(VectorSelector selector) {
+      this.selector = selector;
+      int steps = step == 0 ? 1 : (int) ((queryEnd - queryStart) / step) + 1;
+      this.covered = new boolean[steps];
+      this.missing = steps;
+    }
+
+    boolean addAndCheckFull(SelectedSeries s) {
+      long base = selector.at() == null ? Long.MIN_VALUE : selector.at().resolve(queryStart, queryEnd);
+      for (int k = 0; k < covered.length; k++) {
+        if (covered[k]) {
+          continue;
+        }
+        long ts = queryStart + k * (step == 0 ? 0 : step);
+        long ref = (base == Long.MIN_VALUE ? ts : base) - selector.offsetMillis();
+        int i = s.lastAtOrBefore(ref);
+        if (i >= 0 && s.t[i] > ref - lookback && !io.promgate.model.StaleNaN.is(s.f[i])) {
+          covered[k] = true;
+          missing--;
+        }
+      }
+      return missing == 0;
+    }
   }
 
   /**
@@ -265,7 +310,10 @@ final class SeriesFetcher {
     long width = r.rangeMillis() == 0 ? lookback : r.rangeMillis();
     boolean windowed = step > 0 && path.lastSubqStep == 0 && path.subqAt == null && n.at() == null && width < step;
     long firstRef = queryStart - n.offsetMillis();
+    // The argument of absent() itself (through parentheses or a unary minus only), on the query's own grid.
+    boolean existenceOnly = path.func.equals("absent") && r.rangeMillis() == 0 && path.lastSubqStep == 0
+        && path.subqAt == null;
     planned.add(new Planned(n, r.minTime(), r.maxTime(), r.rangeMillis(), path.func, path.grouping, path.by, st,
-        windowed ? width : 0, firstRef));
+        windowed ? width : 0, firstRef, existenceOnly));
   }
 }

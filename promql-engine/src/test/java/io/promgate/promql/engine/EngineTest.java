@@ -256,4 +256,115 @@ class EngineTest {
       assertThat(m.series()).as(q).isNotEmpty();
     }
   }
+
+  /**
+   * absent()'s fetch stops decoding series once every step has a point: the answers equal those of the
+   * general path (absent(x * 1) reads and evaluates every series; both have no labels), for instant and
+   * range queries over series that come and go, go stale, and with offset and @, and it decodes fewer series.
+   */
+  @Test
+  void absentStopsReadingOnceEveryStepHasAPoint() {
+    MemoryStorage s = new MemoryStorage();
+    for (int i = 0; i < 40; i++) {
+      Labels l = Labels.of("__name__", "flaky", "pod", "p" + i);
+      for (int t = 0; t <= 3600; t += 15) {
+        // Each series lives for a stretch of the hour; around 30 min only stale markers and then nothing.
+        boolean alive = (t / 300 + i) % 4 != 0 && (t < 1700 || t > 2100);
+        if (alive) {
+          s.append(l, t * 1000L, i);
+        } else if (t >= 1700 && t <= 1710) {
+          s.append(l, t * 1000L, io.promgate.model.StaleNaN.VALUE);
+        }
+      }
+      Labels always = Labels.of("__name__", "steady", "pod", "p" + i);
+      for (int t = 0; t <= 3600; t += 15) {
+        s.append(always, t * 1000L, 1);
+      }
+    }
+    AtomicLong decoded = new AtomicLong();
+    Queryable counting = (mint, maxt) -> {
+      Querier q = s.querier(mint, maxt);
+      return new Querier() {
+        @Override
+        public SeriesSet select(boolean sort, SelectHints hints, List<LabelMatcher> matchers) {
+          List<Series> out = new ArrayList<>();
+          SeriesSet set = q.select(sort, hints, matchers);
+          while (set.next()) {
+            Series x = set.at();
+            out.add(new Series() {
+              @Override
+              public Labels labels() {
+                return x.labels();
+              }
+
+              @Override
+              public SampleIterator iterator() {
+                decoded.incrementAndGet();
+                return x.iterator();
+              }
+            });
+          }
+          return SeriesSets.of(out);
+        }
+
+        @Override
+        public List<String> labelValues(String name, List<LabelMatcher> matchers) {
+          return q.labelValues(name, matchers);
+        }
+
+        @Override
+        public List<String> labelNames(List<LabelMatcher> matchers) {
+          return q.labelNames(matchers);
+        }
+      };
+    };
+    String[] selectors = {"flaky", "steady", "missing", "flaky offset 10m", "flaky @ 1800", "steady @ 5000",
+        "-flaky", "(steady)"};
+    for (String sel : selectors) {
+      for (long t : new long[] {0, 600_000, 1_750_000, 1_900_000, 2_200_000, 3_700_000, 4_000_000}) {
+        decoded.set(0);
+        Value fast = engine.instantQuery(counting, PromQLParser.parse("absent(" + sel + ")"), t).value();
+        long fastReads = decoded.get();
+        decoded.set(0);
+        Value general = engine.instantQuery(counting, PromQLParser.parse("absent(" + sel + " * 1)"), t).value();
+        assertThat(render(fast)).as("%s at %d", sel, t).isEqualTo(render(general));
+        assertThat(fastReads).as("%s at %d", sel, t).isLessThanOrEqualTo(decoded.get());
+      }
+      for (long step : new long[] {15_000, 60_000, 700_000}) {
+        Value fast = engine.rangeQuery(counting, PromQLParser.parse("absent(" + sel + ")"), 0, 4_000_000, step)
+            .value();
+        Value general = engine.rangeQuery(counting, PromQLParser.parse("absent(" + sel + " * 1)"), 0, 4_000_000,
+            step).value();
+        assertThat(render(fast)).as("%s step %d", sel, step).isEqualTo(render(general));
+      }
+    }
+    decoded.set(0);
+    assertThat(((Value.Vector) engine.instantQuery(counting, PromQLParser.parse("absent(steady)"), 600_000).value())
+        .samples()).isEmpty();
+    assertThat(decoded.get()).isEqualTo(1);
+    // Still every series when a step is never covered (the answer depends on all of them).
+    decoded.set(0);
+    engine.instantQuery(counting, PromQLParser.parse("absent(flaky)"), 1_900_000);
+    assertThat(decoded.get()).isEqualTo(40);
+  }
+
+  private static String render(Value v) {
+    StringBuilder sb = new StringBuilder();
+    if (v instanceof Value.Vector vec) {
+      for (Sample x : vec.samples()) {
+        sb.append(x.metric()).append('=').append(x.value()).append('@').append(x.timestamp()).append(';');
+      }
+    } else if (v instanceof Value.Matrix m) {
+      for (FloatSeries x : m.series()) {
+        sb.append(x.metric()).append(':');
+        for (int i = 0; i < x.size(); i++) {
+          sb.append(x.valueAt(i)).append('@').append(x.timestampAt(i)).append(',');
+        }
+        sb.append(';');
+      }
+    } else {
+      sb.append(v);
+    }
+    return sb.toString();
+  }
 }

@@ -109,6 +109,108 @@ class ValueFormatTest {
     }
   }
 
+  /**
+   * The scaling path (no Double.toString) gives the closest of the shortest decimals, exactly as a search
+   * over precisions with BigDecimal does, and the same digits as the slower path it bypasses, on random bit
+   * patterns, on random values of every magnitude the API prints in plain form, and on dashboard-like values
+   * (rates, ratios, byte counts, regression slopes).
+   */
+  @Test
+  void scalingPathMatchesExactClosestShortest() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    int decided = 0;
+    for (int i = 0; i < 300_000; i++) {
+      double v = switch (i % 4) {
+        case 0 -> Double.longBitsToDouble(r.nextLong());
+        case 1 -> r.nextDouble() * Math.pow(10, r.nextInt(-7, 22));
+        case 2 -> r.nextInt(1, 100_000) / (double) r.nextInt(1, 100_000) * Math.pow(10, r.nextInt(-3, 10));
+        default -> (r.nextInt(0, 1 << 20) - r.nextInt(0, 1 << 20) * 0.37) / (r.nextInt(1, 4000) * 15.0);
+      };
+      if (Double.isNaN(v) || Double.isInfinite(v) || v == 0) {
+        continue;
+      }
+      ValueFormat.Digits d = ValueFormat.shortestByScaling(Math.abs(v));
+      if (d == null) {
+        continue;
+      }
+      decided++;
+      assertThat(d).as("%s", v).isEqualTo(closestShortest(v));
+      assertThat(d).as("%s", v).isEqualTo(ValueFormat.shortestSlow(v));
+    }
+    // Most values the API prints take the scaling path (those out of reach of exact doubles do not).
+    assertThat(decided).isGreaterThan(150_000);
+  }
+
+  /** formatValue (scaling path, written into the builder) prints what the previous String-based path did. */
+  @Test
+  void appendedValuesMatchThePreviousFormatting() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 200_000; i++) {
+      double v = switch (i % 3) {
+        case 0 -> (r.nextDouble() - 0.4) * Math.pow(10, r.nextInt(-7, 22));
+        case 1 -> r.nextInt(-100_000, 100_000) / (double) r.nextInt(1, 100_000) * Math.pow(10, r.nextInt(-6, 16));
+        default -> Double.longBitsToDouble(r.nextLong());
+      };
+      String expected = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf")
+          : v != 0 && (Math.abs(v) < 1e-6 || Math.abs(v) >= 1e21) ? ValueFormat.formatE(v) : previousFormatF(v);
+      sb.setLength(0);
+      sb.append('x');
+      ValueFormat.appendValue(sb, v);
+      assertThat(sb.substring(1)).as("%s", v).isEqualTo(expected);
+      assertThat(ValueFormat.formatValue(v)).as("%s", v).isEqualTo(expected);
+    }
+  }
+
+  private static String previousFormatF(double v) {
+    if (v == 0) {
+      return (1 / v < 0) ? "-0" : "0";
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    ValueFormat.Digits d = ValueFormat.shortestSlow(v);
+    StringBuilder sb = new StringBuilder(32);
+    if (v < 0) {
+      sb.append('-');
+    }
+    String ds = d.digits();
+    int dp = d.decimalPoint();
+    if (dp <= 0) {
+      sb.append("0.").append("0".repeat(-dp)).append(ds);
+    } else if (dp >= ds.length()) {
+      sb.append(ds).append("0".repeat(dp - ds.length()));
+    } else {
+      sb.append(ds, 0, dp).append('.').append(ds, dp, ds.length());
+    }
+    return sb.toString();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0.1", "0.3", "1.5", "123.456", "2.5e-6", "9.999999999999999e20", "4503599627370497.5", "0.30000000000000004",
+      "1.7976931348623157e20", "5e-7", "123456789.12345679", "1e-6", "8.000000000000002", "1024", "0.125"})
+  void scalingPathOnEdges(double v) {
+    ValueFormat.Digits d = ValueFormat.shortestByScaling(v);
+    if (d != null) {
+      assertThat(d).isEqualTo(closestShortest(v));
+    }
+    assertThat(ValueFormat.shortest(v)).isEqualTo(closestShortest(v));
+  }
+
+  /** The fewest significant digits that read back to v, the closest to v among those (half-even on ties). */
+  private static ValueFormat.Digits closestShortest(double v) {
+    double a = Math.abs(v);
+    java.math.BigDecimal exact = new java.math.BigDecimal(a);
+    for (int p = 1; ; p++) {
+      java.math.BigDecimal c = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+      if (c.doubleValue() == a) {
+        c = c.stripTrailingZeros();
+        String unscaled = c.unscaledValue().toString();
+        return new ValueFormat.Digits(unscaled, unscaled.length() - c.scale());
+      }
+    }
+  }
+
   private static ValueFormat.Digits exactShortest(double v) {
     double a = Math.abs(v);
     java.math.BigDecimal bd = new java.math.BigDecimal(Double.toString(a)).stripTrailingZeros();
