@@ -10,7 +10,6 @@ import io.promgate.promql.engine.Engine;
 import io.promgate.promql.engine.EngineException;
 import io.promgate.promql.engine.QueryResult;
 import io.promgate.promql.parser.ParseException;
-import io.promgate.promql.parser.PromQLParser;
 import io.promgate.routing.config.BackendConfig;
 import io.promgate.routing.plan.QueryPlan;
 import io.promgate.routing.plan.SelectorRequest;
@@ -111,7 +110,7 @@ public final class FederatedBackend implements QueryBackend {
     List<String> tenants = r.tenants().ids();
     Expr expr;
     try {
-      expr = PromQLParser.parse(q);
+      expr = r.expr();
     } catch (ParseException e) {
       Optional<QueryBackend> only = tenants.size() == 1 ? pushdownTarget(federation.planner().plan(tenants.get(0),
           List.of(new SelectorRequest(List.of(), ApiParams.MIN_TIME, ApiParams.MAX_TIME)))) : Optional.empty();
