@@ -70,8 +70,16 @@ final class SeriesCall {
         return;
       }
       List<SeriesResponse> frames = ar.result();
-      for (SeriesResponse f : frames) {
-        resp.write(f);
+      try {
+        for (SeriesResponse f : frames) {
+          resp.write(f);
+        }
+      } catch (IllegalStateException reset) {
+        // "The stream is failed: CANCELLED": a client's reset can reach the stream before our exception
+        // handlers hear of it; without this the producer (and the store's querier) stayed open for good.
+        finished = true;
+        release();
+        return;
       }
       if (producer.done()) {
         finish(null);

@@ -1,6 +1,7 @@
 package io.promgate.storeapi;
 
 import io.promgate.model.LabelMatcher;
+import io.promgate.model.Labels;
 import io.promgate.model.Querier;
 import io.promgate.model.Queryable;
 import io.promgate.model.SelectHints;
@@ -33,6 +34,7 @@ import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -145,11 +147,26 @@ public final class StoreApiQueryable implements Queryable {
   /** Series over [mint, maxt]; the future fails with {@link StorageException} on any non-OK status. */
   public Future<SeriesSet> selectAsync(long mint, long maxt, boolean sort, SelectHints hints,
       List<LabelMatcher> matchers) {
-    return selectAsync(mint, maxt, sort, hints, matchers, null);
+    return select(mint, maxt, sort, hints, matchers, null, null);
+  }
+
+  /**
+   * {@link #selectAsync(long, long, boolean, SelectHints, List)}, asking {@code admit} for every new series as
+   * it arrives: once it answers false the call is cancelled (the server stops streaming) and the future
+   * succeeds with the series admitted so far (a query over its series limit gains nothing from the rest).
+   */
+  public Future<SeriesSet> selectAsync(long mint, long maxt, boolean sort, SelectHints hints,
+      List<LabelMatcher> matchers, Predicate<Labels> admit) {
+    return select(mint, maxt, sort, hints, matchers, null, admit);
   }
 
   Future<SeriesSet> selectAsync(long mint, long maxt, boolean sort, SelectHints hints, List<LabelMatcher> matchers,
       Cancellation inflight) {
+    return select(mint, maxt, sort, hints, matchers, inflight, null);
+  }
+
+  private Future<SeriesSet> select(long mint, long maxt, boolean sort, SelectHints hints, List<LabelMatcher> matchers,
+      Cancellation inflight, Predicate<Labels> admit) {
     SelectHints h = hints == null ? SelectHints.ofRange(mint, maxt) : hints;
     QueryHints.Builder qh = QueryHints.newBuilder().setStepMillis(h.step())
         .setFunc(Func.newBuilder().setName(h.func()))
@@ -167,23 +184,37 @@ public final class StoreApiQueryable implements Queryable {
         .setQueryHints(qh)
         .setResponseBatchSize(64)
         .build();
-    SeriesCollector collector = new SeriesCollector(name);
+    SeriesCollector collector = new SeriesCollector(name, admit);
     return request(ThanosMethods.CLIENT_SERIES).compose(call -> {
       if (!prepare(call, inflight)) {
         return Future.failedFuture(new StorageException(name + ": cancelled"));
       }
       return call.send(req).compose(resp -> {
-        resp.handler(collector::accept);
-        return resp.end().transform(ar -> {
-          forget(call, inflight);
-          if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-            return Future.failedFuture(failure(resp));
+        Promise<SeriesSet> done = Promise.promise();
+        resp.handler(frame -> {
+          if (!collector.stopped()) {
+            collector.accept(frame);
+            if (collector.stopped()) {
+              // Answered now, not when the reset's CANCELLED comes back: that is not the backend's failure.
+              forget(call, inflight);
+              call.cancel();
+              done.tryComplete(collector.result(sort));
+            }
           }
-          if (ar.failed()) {
-            return Future.failedFuture(new StorageException(name + ": " + ar.cause().getMessage(), ar.cause()));
-          }
-          return Future.succeededFuture(collector.result(sort));
         });
+        resp.end().onComplete(ar -> {
+          forget(call, inflight);
+          if (collector.stopped()) {
+            done.tryComplete(collector.result(sort));
+          } else if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+            done.tryFail(failure(resp));
+          } else if (ar.failed()) {
+            done.tryFail(new StorageException(name + ": " + ar.cause().getMessage(), ar.cause()));
+          } else {
+            done.tryComplete(collector.result(sort));
+          }
+        });
+        return done.future();
       });
     }).recover(e -> Future.failedFuture(e instanceof StorageException ? e
         : new StorageException(name + ": " + e.getMessage(), e)));

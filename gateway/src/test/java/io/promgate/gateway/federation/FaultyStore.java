@@ -56,6 +56,7 @@ final class FaultyStore implements AutoCloseable {
   private final StoreApiServer server;
   private final AtomicInteger opened = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
   private final Object modeLock = new Object();
   private volatile Mode mode = Mode.HANG;
   private final NetServer front;
@@ -182,6 +183,34 @@ final class FaultyStore implements AutoCloseable {
     return opened.get();
   }
 
+  /** Series the healthy store has handed to the server to stream (a cancelled stream stops asking). */
+  long seriesServed() {
+    return served.get();
+  }
+
+  private SeriesSet counted(SeriesSet set) {
+    return new SeriesSet() {
+      @Override
+      public boolean next() {
+        boolean more = set.next();
+        if (more) {
+          served.incrementAndGet();
+        }
+        return more;
+      }
+
+      @Override
+      public Series at() {
+        return set.at();
+      }
+
+      @Override
+      public List<String> warnings() {
+        return set.warnings();
+      }
+    };
+  }
+
   /** Calls that reached the store and have not ended yet. */
   int inFlight() {
     return opened.get() - closed.get();
@@ -198,7 +227,7 @@ final class FaultyStore implements AutoCloseable {
         if (m == Mode.FAIL_MID_STREAM) {
           return failAfter(bogus.select(sortSeries, hints, matchers), JUNK_SERIES - 500);
         }
-        return inner.select(sortSeries, hints, matchers);
+        return counted(inner.select(sortSeries, hints, matchers));
       }
 
       @Override
