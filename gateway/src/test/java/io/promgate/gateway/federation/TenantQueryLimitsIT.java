@@ -128,7 +128,7 @@ class TenantQueryLimitsIT {
     long before = wide.seriesServed();
     refused(query("wide", "sum(wide_metric)"), 422, "execution", "the query fetched 6 series, more than the limit",
         "max-series-per-query 5", "tenant \"wide\"");
-    FaultInjectionIT.pollUntil(java.time.Duration.ofSeconds(10), () -> wide.inFlight() == 0);
+    FaultBed.pollUntil(java.time.Duration.ofSeconds(10), () -> wide.inFlight() == 0);
     assertThat(wide.seriesServed() - before).as("series the store streamed before the cancel")
         .isLessThan(WIDE_SERIES / 4);
     String metrics = new String(PromgateHarness.get(gw.url() + "/metrics").body(), StandardCharsets.UTF_8);
