@@ -299,12 +299,40 @@ public final class StoreApiQueryable implements Queryable {
       if (ar.succeeded()) {
         if (!p.tryComplete(ar.result())) {
           ar.result().cancel();
+        } else {
+          watchSilence(c, ar.result(), ms);
         }
       } else {
         p.tryFail(ar.cause());
       }
     });
     return p.future();
+  }
+
+  /**
+   * A connection that worked and then went silent (the peer black-holes mid-life: no FIN, no RST) keeps
+   * taking calls: each one runs into its deadline and the next is sent on the same dead connection, for as
+   * long as TCP takes to give up (many minutes; found by StoreApiFaultInjectionIT). So a call that has no
+   * response headers by its deadline retires its client: later calls get a new one, with a new connection.
+   * The old client is closed once every call it may still carry is past its deadline, so healthy streams
+   * on it are not cut. A call that failed well before its deadline (a reset, a cancel) says nothing about
+   * silence and retires nothing.
+   */
+  private void watchSilence(GrpcClient c, GrpcClientRequest<?, ?> call, long ms) {
+    long t0 = System.nanoTime();
+    long timer = vertx.setTimer(Math.max(1, ms), id -> {
+      if (!call.response().succeeded()) {
+        GrpcClient silent = clients.replace(c);
+        if (silent != null) {
+          vertx.setTimer(2 * Math.max(1, ms), id2 -> silent.close());
+        }
+      }
+    });
+    call.response().onComplete(ar -> {
+      if (ar.succeeded() || System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(ms) * 9 / 10) {
+        vertx.cancelTimer(timer);
+      }
+    });
   }
 
   /**
@@ -402,7 +430,7 @@ public final class StoreApiQueryable implements Queryable {
 
     /**
      * Starts over with a new client (and so a new connection) when {@code stuck} could not give a call its
-     * connection within the deadline. A server that accepts the TCP connection and never answers the HTTP/2
+     * connection within the deadline, or its connection went silent ({@code watchSilence}). A server that accepts the TCP connection and never answers the HTTP/2
      * handshake (a hung process, a black-holing middlebox) leaves the pool's connection "connecting" for ever
      * (a read-idle timeout did not end it either; the connect timeout, 60 s by default, is far beyond call
      * deadlines and did not end it within the tests' 14 s): every later call

@@ -64,6 +64,7 @@ final class FaultyStore implements AutoCloseable {
   /** Client-side sockets accepted by the forwarder and not closed yet. */
   private final Set<NetSocket> accepted = ConcurrentHashMap.newKeySet();
   private final Set<NetSocket> backSockets = ConcurrentHashMap.newKeySet();
+  private final Set<NetSocket> silenced = ConcurrentHashMap.newKeySet();
   private final Random random = new Random(12);
 
   FaultyStore(MemoryStorage data, long minTime, long maxTime, List<String> names) throws Exception {
@@ -124,6 +125,19 @@ final class FaultyStore implements AutoCloseable {
     }
   }
 
+  /**
+   * The connections open now go silent for good, in both directions, without being closed (a peer that
+   * black-holes mid-life); new connections are served as the mode says.
+   */
+  void silenceOpenConnections() {
+    silenced.addAll(accepted);
+  }
+
+  /** Silenced connections the client has not closed yet. */
+  int silencedOpen() {
+    return (int) silenced.stream().filter(accepted::contains).count();
+  }
+
   /** Client connections open at the forwarder (idle pooled ones included). */
   int openConnections() {
     return accepted.size();
@@ -161,6 +175,9 @@ final class FaultyStore implements AutoCloseable {
         out.close();
       });
       in.handler(b -> {
+        if (silenced.contains(in)) {
+          return;
+        }
         out.write(b);
         if (out.writeQueueFull()) {
           in.pause();
@@ -168,6 +185,9 @@ final class FaultyStore implements AutoCloseable {
         }
       });
       out.handler(b -> {
+        if (silenced.contains(in)) {
+          return;
+        }
         in.write(b);
         if (in.writeQueueFull()) {
           out.pause();

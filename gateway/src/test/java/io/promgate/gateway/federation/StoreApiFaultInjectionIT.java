@@ -193,6 +193,37 @@ class StoreApiFaultInjectionIT {
     assertThat(faulty.calls()).isGreaterThan(50);
   }
 
+  /**
+   * A connection that served queries and then goes silent mid-life (no FIN, no RST: a dead peer, a
+   * black-holing middlebox) costs the calls that meet it, not every later one: the client that owns it is
+   * replaced after the first call that hears nothing by its deadline, so the next queries use a new
+   * connection and get answers again; the silent one is closed by the gateway.
+   */
+  @Test
+  @Order(5)
+  void aConnectionThatGoesSilentMidLifeIsReplaced() throws Exception {
+    closeBreaker();
+    String q = calls().get(0);
+    Answer before = ask(q, "alone").join();
+    assertThat(before.status()).as("%s", before).isEqualTo(200);
+    assertThat(before.body()).as("%s", before).doesNotContain("warnings");
+
+    faulty.silenceOpenConnections();
+    assertThat(faulty.silencedOpen()).as("the connection in use was silenced").isPositive();
+    Answer met = ask(q, "alone").join();
+    check(met);
+    assertThat(met.body()).as("%s", met).contains("faulty");
+
+    List<Answer> seen = new ArrayList<>();
+    pollUntil(Duration.ofSeconds(30), () -> {
+      Answer a = ask(q, "alone").join();
+      seen.add(a);
+      return a.status() == 200 && !a.body().contains("warnings");
+    }, () -> "a clean answer again; seen " + seen);
+    pollUntil(Duration.ofSeconds(30), () -> faulty.silencedOpen() == 0,
+        () -> "the silent connection closed; still open: " + faulty.silencedOpen());
+  }
+
   void faultyRounds(int rounds) throws Exception {
     for (int r = 0; r < rounds; r++) {
       for (FaultyStore.Mode mode : FaultyStore.FAULTS) {
