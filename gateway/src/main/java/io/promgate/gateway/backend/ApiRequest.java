@@ -52,12 +52,17 @@ public record ApiRequest(Endpoint endpoint, HttpMethod method, String apiPath, S
 
   /** All parameters, URL and form body merged: a name may repeat ({@code match[]}). */
   public MultiMap params() {
+    return params(rawQuery, isForm ? body : null);
+  }
+
+  /** The parameters of a URL query string (or null) and a form body (or null), merged as {@link #params()}. */
+  public static MultiMap params(String rawQuery, Buffer formBody) {
     MultiMap out = MultiMap.caseInsensitiveMultiMap();
     if (rawQuery != null && !rawQuery.isEmpty()) {
       add(out, rawQuery);
     }
-    if (isForm && body != null && body.length() > 0) {
-      add(out, body.toString(StandardCharsets.UTF_8));
+    if (formBody != null && formBody.length() > 0) {
+      add(out, formBody.toString(StandardCharsets.UTF_8));
     }
     return out;
   }

@@ -2,6 +2,7 @@ package io.promgate.gateway.explain;
 
 import io.promgate.gateway.GatewayContext;
 import io.promgate.gateway.GatewayPlugin;
+import io.promgate.gateway.federation.ApiParams;
 import io.promgate.gateway.federation.BackendStore;
 import io.promgate.gateway.http.ApiException;
 import io.promgate.gateway.http.Envelope;
@@ -67,8 +68,8 @@ public final class ExplainPlugin implements GatewayPlugin {
           } catch (RuntimeException e) {
             throw new ApiException(ErrorType.BAD_DATA, "the body is not a dashboard JSON object: " + e.getMessage());
           }
-          long range = RequestParams.duration(p, "range", 3_600_000);
-          long end = RequestParams.time(p, "end", clock.millis());
+          long range = ApiParams.duration(p, "range", 3_600_000);
+          long end = ApiParams.time(p, "end", clock.millis());
           return new DashboardLinter(explainer.forClient(req.headers()), clock).lint(tenant, dashboard, end - range, end);
         })
         .compose(data -> Envelope.send(req.response(), 200, Envelope.success(data.encode()))));
@@ -106,14 +107,14 @@ public final class ExplainPlugin implements GatewayPlugin {
       long end;
       long step = 0;
       if (p.contains("start") || p.contains("end")) {
-        end = RequestParams.time(p, "end", now);
-        start = RequestParams.time(p, "start", end - 3_600_000);
-        step = RequestParams.duration(p, "step", Math.max(1000, (end - start) / 250 / 1000 * 1000));
+        end = ApiParams.time(p, "end", now);
+        start = ApiParams.time(p, "start", end - 3_600_000);
+        step = ApiParams.duration(p, "step", Math.max(1000, (end - start) / 250 / 1000 * 1000));
         if (end < start) {
           throw new ApiException(ErrorType.BAD_DATA, "end timestamp must not be before start time");
         }
       } else {
-        start = RequestParams.time(p, "time", now);
+        start = ApiParams.time(p, "time", now);
         end = start;
       }
       String tenant = single(tenants);
