@@ -9,6 +9,7 @@ import io.promgate.storeapi.thanos.Chunk;
 import io.promgate.storeapi.thanos.SeriesResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Gathers the frames of one Series response into series: frames of one series split over several messages
@@ -20,11 +21,24 @@ final class SeriesCollector {
   private final List<RemoteSeries> series = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private boolean skippedHistograms;
+  private final Predicate<Labels> admit;
   private Labels lastLabels;
   private List<byte[]> lastChunks;
+  private boolean stopped;
 
   SeriesCollector(String source) {
+    this(source, null);
+  }
+
+  /** @param admit asked for every new series; once false, the collector stops (null: admit all) */
+  SeriesCollector(String source, Predicate<Labels> admit) {
     this.source = source;
+    this.admit = admit;
+  }
+
+  /** Whether a series was refused: the caller should end the stream; later frames are ignored. */
+  boolean stopped() {
+    return stopped;
   }
 
   void accept(SeriesResponse r) {
@@ -39,11 +53,18 @@ final class SeriesCollector {
   }
 
   private void add(io.promgate.storeapi.thanos.Series s) {
+    if (stopped) {
+      return;
+    }
     Labels labels = Protos.labels(s.getLabelsList());
     List<byte[]> chunks;
     if (labels.equals(lastLabels)) {
       chunks = lastChunks;
     } else {
+      if (admit != null && !admit.test(labels)) {
+        stopped = true;
+        return;
+      }
       chunks = new ArrayList<>(s.getChunksCount());
       series.add(new RemoteSeries(labels, chunks));
       lastLabels = labels;

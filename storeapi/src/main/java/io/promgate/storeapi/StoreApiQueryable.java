@@ -1,6 +1,7 @@
 package io.promgate.storeapi;
 
 import io.promgate.model.LabelMatcher;
+import io.promgate.model.Labels;
 import io.promgate.model.Querier;
 import io.promgate.model.Queryable;
 import io.promgate.model.SelectHints;
@@ -33,6 +34,7 @@ import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -145,11 +147,26 @@ public final class StoreApiQueryable implements Queryable {
   /** Series over [mint, maxt]; the future fails with {@link StorageException} on any non-OK status. */
   public Future<SeriesSet> selectAsync(long mint, long maxt, boolean sort, SelectHints hints,
       List<LabelMatcher> matchers) {
-    return selectAsync(mint, maxt, sort, hints, matchers, null);
+    return select(mint, maxt, sort, hints, matchers, null, null);
+  }
+
+  /**
+   * {@link #selectAsync(long, long, boolean, SelectHints, List)}, asking {@code admit} for every new series as
+   * it arrives: once it answers false the call is cancelled (the server stops streaming) and the future
+   * succeeds with the series admitted so far (a query over its series limit gains nothing from the rest).
+   */
+  public Future<SeriesSet> selectAsync(long mint, long maxt, boolean sort, SelectHints hints,
+      List<LabelMatcher> matchers, Predicate<Labels> admit) {
+    return select(mint, maxt, sort, hints, matchers, null, admit);
   }
 
   Future<SeriesSet> selectAsync(long mint, long maxt, boolean sort, SelectHints hints, List<LabelMatcher> matchers,
       Cancellation inflight) {
+    return select(mint, maxt, sort, hints, matchers, inflight, null);
+  }
+
+  private Future<SeriesSet> select(long mint, long maxt, boolean sort, SelectHints hints, List<LabelMatcher> matchers,
+      Cancellation inflight, Predicate<Labels> admit) {
     SelectHints h = hints == null ? SelectHints.ofRange(mint, maxt) : hints;
     QueryHints.Builder qh = QueryHints.newBuilder().setStepMillis(h.step())
         .setFunc(Func.newBuilder().setName(h.func()))
@@ -167,7 +184,7 @@ public final class StoreApiQueryable implements Queryable {
         .setQueryHints(qh)
         .setResponseBatchSize(64)
         .build();
-    SeriesCollector collector = new SeriesCollector(name);
+    SeriesCollector collector = new SeriesCollector(name, admit);
     return request(ThanosMethods.CLIENT_SERIES).compose(call -> {
       if (!prepare(call, inflight)) {
         return Future.failedFuture(new StorageException(name + ": cancelled"));
@@ -176,17 +193,31 @@ public final class StoreApiQueryable implements Queryable {
       // runs on another thread than the call's stream, the whole answer could arrive before compose attached,
       // and Vert.x drops the messages of a response without a handler (an empty, successful answer).
       Future<SeriesSet> answer = call.response().compose(resp -> {
-        resp.handler(collector::accept);
-        return resp.end().transform(ar -> {
-          forget(call, inflight);
-          if (resp.status() != null && resp.status() != GrpcStatus.OK) {
-            return Future.failedFuture(failure(resp));
+        Promise<SeriesSet> done = Promise.promise();
+        resp.handler(frame -> {
+          if (!collector.stopped()) {
+            collector.accept(frame);
+            if (collector.stopped()) {
+              // Answered now, not when the reset's CANCELLED comes back: that is not the backend's failure.
+              forget(call, inflight);
+              call.cancel();
+              done.tryComplete(collector.result(sort));
+            }
           }
-          if (ar.failed()) {
-            return Future.failedFuture(new StorageException(name + ": " + ar.cause().getMessage(), ar.cause()));
-          }
-          return Future.succeededFuture(collector.result(sort));
         });
+        resp.end().onComplete(ar -> {
+          forget(call, inflight);
+          if (collector.stopped()) {
+            done.tryComplete(collector.result(sort));
+          } else if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+            done.tryFail(failure(resp));
+          } else if (ar.failed()) {
+            done.tryFail(new StorageException(name + ": " + ar.cause().getMessage(), ar.cause()));
+          } else {
+            done.tryComplete(collector.result(sort));
+          }
+        });
+        return done.future();
       });
       call.end(req);
       return answer;
@@ -275,12 +306,40 @@ public final class StoreApiQueryable implements Queryable {
       if (ar.succeeded()) {
         if (!p.tryComplete(ar.result())) {
           ar.result().cancel();
+        } else {
+          watchSilence(c, ar.result(), ms);
         }
       } else {
         p.tryFail(ar.cause());
       }
     });
     return p.future();
+  }
+
+  /**
+   * A connection that worked and then went silent (the peer black-holes mid-life: no FIN, no RST) keeps
+   * taking calls: each one runs into its deadline and the next is sent on the same dead connection, for as
+   * long as TCP takes to give up (many minutes; found by StoreApiFaultInjectionIT). So a call that has no
+   * response headers by its deadline retires its client: later calls get a new one, with a new connection.
+   * The old client is closed once every call it may still carry is past its deadline, so healthy streams
+   * on it are not cut. A call that failed well before its deadline (a reset, a cancel) says nothing about
+   * silence and retires nothing.
+   */
+  private void watchSilence(GrpcClient c, GrpcClientRequest<?, ?> call, long ms) {
+    long t0 = System.nanoTime();
+    long timer = vertx.setTimer(Math.max(1, ms), id -> {
+      if (!call.response().succeeded()) {
+        GrpcClient silent = clients.replace(c);
+        if (silent != null) {
+          vertx.setTimer(2 * Math.max(1, ms), id2 -> silent.close());
+        }
+      }
+    });
+    call.response().onComplete(ar -> {
+      if (ar.succeeded() || System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(ms) * 9 / 10) {
+        vertx.cancelTimer(timer);
+      }
+    });
   }
 
   /**
@@ -378,7 +437,7 @@ public final class StoreApiQueryable implements Queryable {
 
     /**
      * Starts over with a new client (and so a new connection) when {@code stuck} could not give a call its
-     * connection within the deadline. A server that accepts the TCP connection and never answers the HTTP/2
+     * connection within the deadline, or its connection went silent ({@code watchSilence}). A server that accepts the TCP connection and never answers the HTTP/2
      * handshake (a hung process, a black-holing middlebox) leaves the pool's connection "connecting" for ever
      * (a read-idle timeout did not end it either; the connect timeout, 60 s by default, is far beyond call
      * deadlines and did not end it within the tests' 14 s): every later call

@@ -2,6 +2,7 @@ package io.promgate.gateway.backend;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.promgate.gateway.http.Endpoint;
+import io.promgate.promql.ast.Expr;
 import io.promgate.tenant.TenantSet;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -20,18 +21,48 @@ import java.util.Map;
  * @param body the request body of a POST (null for GET)
  * @param isForm whether {@code body} is {@code application/x-www-form-urlencoded}
  * @param headers the client's request headers (backends forward only those their config names)
+ * @param parsed the {@code query} parameter parsed once for every stage that needs it ({@link #expr()})
  */
 public record ApiRequest(Endpoint endpoint, HttpMethod method, String apiPath, String rawQuery, Buffer body,
-    boolean isForm, TenantSet tenants, MultiMap headers) {
+    boolean isForm, TenantSet tenants, MultiMap headers, ParsedQuery parsed) {
+
+  public ApiRequest {
+    parsed = parsed == null ? new ParsedQuery() : parsed;
+  }
+
+  /** A request whose query is not parsed yet. */
+  public ApiRequest(Endpoint endpoint, HttpMethod method, String apiPath, String rawQuery, Buffer body,
+      boolean isForm, TenantSet tenants, MultiMap headers) {
+    this(endpoint, method, apiPath, rawQuery, body, isForm, tenants, headers, null);
+  }
+
+  /**
+   * The {@code query} parameter ("" when absent) parsed, at most once per request and text; throws the
+   * parser's {@link io.promgate.promql.parser.ParseException}, which each caller maps as it always did.
+   */
+  public Expr expr() {
+    String q = params().get("query");
+    return parsed.expr(q == null ? "" : q);
+  }
+
+  /** The same request with other headers, keeping what was parsed. */
+  public ApiRequest withHeaders(MultiMap otherHeaders) {
+    return new ApiRequest(endpoint, method, apiPath, rawQuery, body, isForm, tenants, otherHeaders, parsed);
+  }
 
   /** All parameters, URL and form body merged: a name may repeat ({@code match[]}). */
   public MultiMap params() {
+    return params(rawQuery, isForm ? body : null);
+  }
+
+  /** The parameters of a URL query string (or null) and a form body (or null), merged as {@link #params()}. */
+  public static MultiMap params(String rawQuery, Buffer formBody) {
     MultiMap out = MultiMap.caseInsensitiveMultiMap();
     if (rawQuery != null && !rawQuery.isEmpty()) {
       add(out, rawQuery);
     }
-    if (isForm && body != null && body.length() > 0) {
-      add(out, body.toString(StandardCharsets.UTF_8));
+    if (formBody != null && formBody.length() > 0) {
+      add(out, formBody.toString(StandardCharsets.UTF_8));
     }
     return out;
   }

@@ -214,7 +214,7 @@ public final class CachingQueryBackend implements QueryBackend {
     boolean post = r.method() == HttpMethod.POST;
     ApiRequest sub = new ApiRequest(Endpoint.QUERY_RANGE, post ? HttpMethod.POST : HttpMethod.GET, r.apiPath(),
         post ? null : form.toString(), post ? Buffer.buffer(form.toString()) : null, post, r.tenants(),
-        headersWithoutEncoding(r.headers()));
+        headersWithoutEncoding(r.headers()), r.parsed());
     return inner.rangeQuery(sub).compose(CapturedResponse::capture);
   }
 
@@ -238,8 +238,7 @@ public final class CachingQueryBackend implements QueryBackend {
 
   /** The same request asking for an identity body, which the cache can read. */
   private static ApiRequest withoutEncoding(ApiRequest r) {
-    return new ApiRequest(r.endpoint(), r.method(), r.apiPath(), r.rawQuery(), r.body(), r.isForm(), r.tenants(),
-        headersWithoutEncoding(r.headers()));
+    return r.withHeaders(headersWithoutEncoding(r.headers()));
   }
 
   private static MultiMap headersWithoutEncoding(MultiMap in) {

@@ -74,7 +74,7 @@ record RangeRequest(RangeKey key, long startMs, long endMs, long stepMs, MultiMa
       why[0] = "too many points";
       return null;
     }
-    String canonical = CANONICAL.get(q, RangeRequest::canonical);
+    String canonical = CANONICAL.get(q, k -> canonical(r));
     if (canonical.isEmpty()) {
       why[0] = "parse error, @ or negative offset";
       return null;
@@ -91,9 +91,9 @@ record RangeRequest(RangeKey key, long startMs, long endMs, long stepMs, MultiMa
    */
   private static final Cache<String, String> CANONICAL = Caffeine.newBuilder().maximumSize(10_000).build();
 
-  private static String canonical(String q) {
+  private static String canonical(ApiRequest r) {
     try {
-      Expr expr = PromQLParser.parse(q);
+      Expr expr = r.expr();
       return splittable(expr) ? Printer.print(expr) : "";
     } catch (RuntimeException e) {
       return "";

@@ -2,16 +2,12 @@ package io.promgate.gateway.explain;
 
 import io.promgate.gateway.GatewayContext;
 import io.promgate.gateway.GatewayPlugin;
-import io.promgate.gateway.backend.prometheus.PrometheusStore;
+import io.promgate.gateway.federation.ApiParams;
 import io.promgate.gateway.federation.BackendStore;
-import io.promgate.gateway.federation.QueryableStore;
-import io.promgate.gateway.federation.StoreApiStore;
 import io.promgate.gateway.http.ApiException;
 import io.promgate.gateway.http.Envelope;
 import io.promgate.gateway.http.ErrorType;
 import io.promgate.gateway.lint.DashboardLinter;
-import io.promgate.model.StorageException;
-import io.promgate.routing.config.BackendConfig;
 import io.promgate.routing.config.PromgateConfig;
 import io.promgate.routing.plan.TimeRangePlanner;
 import io.promgate.tenant.TenantSet;
@@ -22,7 +18,6 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -51,24 +46,9 @@ public final class ExplainPlugin implements GatewayPlugin {
   @Override
   public Future<Void> start(GatewayContext ctx) {
     PromgateConfig c = ctx.config();
-    Map<String, BackendStore> stores = new LinkedHashMap<>();
-    String tenantHeader = c.tenancy().upstreamHeader();
-    List<Future<Void>> starting = new java.util.ArrayList<>();
-    for (BackendConfig b : c.backends().values()) {
-      if (b instanceof BackendConfig.Prometheus p) {
-        stores.put(p.name(), new PrometheusStore(ctx.vertx(), p, tenantHeader));
-      } else if (b instanceof BackendConfig.StoreApi s) {
-        StoreApiStore store = new StoreApiStore(ctx.vertx(), s);
-        starting.add(store.start());
-        stores.put(s.name(), store);
-      } else if (b instanceof BackendConfig.Local l) {
-        var published = ctx.localStore();
-        stores.put(l.name(), new QueryableStore(l.name(), ctx.vertx(), published.isPresent()
-            ? published.get()::queryable : tenant -> {
-              throw new StorageException("the bundled store is not open");
-            }));
-      }
-    }
+    io.promgate.gateway.federation.BackendStores built = io.promgate.gateway.federation.BackendStores.of(ctx, c,
+        null, null);
+    Map<String, BackendStore> stores = built.stores();
     limits = c.tenancy().limits();
     if (!c.tenancy().credentials().isEmpty()) {
       credentials = io.promgate.gateway.security.AccessPolicies.credentials(c.tenancy());
@@ -88,8 +68,8 @@ public final class ExplainPlugin implements GatewayPlugin {
           } catch (RuntimeException e) {
             throw new ApiException(ErrorType.BAD_DATA, "the body is not a dashboard JSON object: " + e.getMessage());
           }
-          long range = RequestParams.duration(p, "range", 3_600_000);
-          long end = RequestParams.time(p, "end", clock.millis());
+          long range = ApiParams.duration(p, "range", 3_600_000);
+          long end = ApiParams.time(p, "end", clock.millis());
           return new DashboardLinter(explainer.forClient(req.headers()), clock).lint(tenant, dashboard, end - range, end);
         })
         .compose(data -> Envelope.send(req.response(), 200, Envelope.success(data.encode()))));
@@ -101,7 +81,7 @@ public final class ExplainPlugin implements GatewayPlugin {
       }
       return f;
     });
-    return Future.all(starting).mapEmpty();
+    return built.started();
   }
 
   public Explainer explainer() {
@@ -127,14 +107,14 @@ public final class ExplainPlugin implements GatewayPlugin {
       long end;
       long step = 0;
       if (p.contains("start") || p.contains("end")) {
-        end = RequestParams.time(p, "end", now);
-        start = RequestParams.time(p, "start", end - 3_600_000);
-        step = RequestParams.duration(p, "step", Math.max(1000, (end - start) / 250 / 1000 * 1000));
+        end = ApiParams.time(p, "end", now);
+        start = ApiParams.time(p, "start", end - 3_600_000);
+        step = ApiParams.duration(p, "step", Math.max(1000, (end - start) / 250 / 1000 * 1000));
         if (end < start) {
           throw new ApiException(ErrorType.BAD_DATA, "end timestamp must not be before start time");
         }
       } else {
-        start = RequestParams.time(p, "time", now);
+        start = ApiParams.time(p, "time", now);
         end = start;
       }
       String tenant = single(tenants);

@@ -10,15 +10,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Prometheus API parameter parsing ({@code web/api/v1} {@code parseTime}, {@code parseDuration}). */
-final class ApiParams {
+/**
+ * Prometheus API parameter parsing ({@code web/api/v1} {@code parseTime}, {@code parseDuration}), for the
+ * federation and explain alike.
+ */
+public final class ApiParams {
   /** Prometheus' minTime/maxTime for absent start/end of metadata calls (about years -292 million..). */
   static final long MIN_TIME = -9223372036854775L;
   static final long MAX_TIME = 9223372036854775L;
 
   private ApiParams() {}
 
-  static long time(MultiMap p, String name, long dflt) {
+  /** Seconds (exact decimal) or RFC 3339; {@code dflt} when absent; else 400 {@code bad_data}. */
+  public static long time(MultiMap p, String name, long dflt) {
     String v = p.get(name);
     if (v == null || v.isEmpty()) {
       return dflt;
@@ -33,6 +37,12 @@ final class ApiParams {
             + "\" to a valid timestamp");
       }
     }
+  }
+
+  /** As {@link #duration(MultiMap, String)}, {@code dflt} when absent. */
+  public static long duration(MultiMap p, String name, long dflt) {
+    String v = p.get(name);
+    return v == null || v.isEmpty() ? dflt : duration(p, name);
   }
 
   static long duration(MultiMap p, String name) {

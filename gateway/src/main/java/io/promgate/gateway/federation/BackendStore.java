@@ -3,9 +3,13 @@ package io.promgate.gateway.federation;
 import io.promgate.model.Labels;
 import io.promgate.model.LabelMatcher;
 import io.promgate.model.SelectHints;
+import io.promgate.model.Series;
 import io.promgate.model.SeriesSet;
+import io.promgate.model.SeriesSets;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One configured backend as the federation sees it: asynchronous raw-data selects and metadata, per
@@ -20,6 +24,30 @@ public interface BackendStore {
 
   /** Series matching all matchers with samples in {@code [mint, maxt]} (inclusive), any order. */
   Future<SeriesSet> select(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers);
+
+  /**
+   * {@link #select}, asking {@code admit} for every series as it arrives: once it answers false the store
+   * stops fetching and answers, as a success, with the series admitted so far ({@link SeriesBudget}). This
+   * default for stores that cannot stop early (a remote-read body comes whole) fetches everything and stops
+   * only while handing the series over.
+   */
+  default Future<SeriesSet> select(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers,
+      Predicate<Labels> admit) {
+    return select(tenant, mint, maxt, hints, matchers).map(set -> admitted(set, admit));
+  }
+
+  /** The series of {@code set} up to the first that {@code admit} refuses, with the set's warnings. */
+  static SeriesSet admitted(SeriesSet set, Predicate<Labels> admit) {
+    List<Series> out = new ArrayList<>();
+    while (set.next()) {
+      Series s = set.at();
+      if (!admit.test(s.labels())) {
+        break;
+      }
+      out.add(s);
+    }
+    return SeriesSets.of(out, set.warnings());
+  }
 
   /** Label sets of series matching any of the matcher lists, deduplicated. */
   Future<List<Labels>> series(String tenant, long mint, long maxt, List<List<LabelMatcher>> matcherSets);

@@ -10,7 +10,6 @@ import io.promgate.promql.engine.Engine;
 import io.promgate.promql.engine.EngineException;
 import io.promgate.promql.engine.QueryResult;
 import io.promgate.promql.parser.ParseException;
-import io.promgate.promql.parser.PromQLParser;
 import io.promgate.routing.config.BackendConfig;
 import io.promgate.routing.plan.QueryPlan;
 import io.promgate.routing.plan.SelectorRequest;
@@ -111,7 +110,7 @@ public final class FederatedBackend implements QueryBackend {
     List<String> tenants = r.tenants().ids();
     Expr expr;
     try {
-      expr = PromQLParser.parse(q);
+      expr = r.expr();
     } catch (ParseException e) {
       Optional<QueryBackend> only = tenants.size() == 1 ? pushdownTarget(federation.planner().plan(tenants.get(0),
           List.of(new SelectorRequest(List.of(), ApiParams.MIN_TIME, ApiParams.MAX_TIME)))) : Optional.empty();
@@ -146,18 +145,19 @@ public final class FederatedBackend implements QueryBackend {
       // hand-over between event loop and workers waits for a thread to be scheduled, which on a busy host
       // cost more than small queries themselves.
       return vertx.executeBlocking(() -> {
-        Future<Prefetched> fetched = federation.prefetch(tenants, uses, st, opts);
+        Future<Prefetched> fetched = federation.prefetch(tenants, uses, st, opts, lim.maxSeries());
         if (!fetched.isComplete()) {
           throw new IllegalStateException("in-process fetch did not complete on the worker");
         }
         if (fetched.failed()) {
-          throw fetched.cause() instanceof Exception ex ? ex : new IllegalStateException(fetched.cause());
+          throw lim.refusal(fetched.cause());
         }
         return evaluate(lim, fetched.result(), expr, range, s, e, st);
       }, false);
     }
-    return federation.prefetch(tenants, uses, step, opts).compose(data -> vertx.executeBlocking(
-        () -> evaluate(lim, data, expr, range, s, e, st), false));
+    return federation.prefetch(tenants, uses, step, opts, lim.maxSeries())
+        .recover(err -> Future.failedFuture(lim.refusal(err)))
+        .compose(data -> vertx.executeBlocking(() -> evaluate(lim, data, expr, range, s, e, st), false));
   }
 
   private static ApiResponse evaluate(TenantLimits lim, Prefetched data, Expr expr, boolean range, long s, long e,
@@ -215,9 +215,21 @@ public final class FederatedBackend implements QueryBackend {
       for (List<io.promgate.model.Series> l : data.series().values()) {
         n += l.size();
       }
-      return n <= maxSeries ? null : ApiException.limit(ErrorType.EXECUTION, seriesTenant, "max-series-per-query",
+      return n <= maxSeries ? null : tooManySeries(n);
+    }
+
+    private ApiException tooManySeries(long n) {
+      return ApiException.limit(ErrorType.EXECUTION, seriesTenant, "max-series-per-query",
           "the query fetched " + n + " series, more than the limit (limit: max-series-per-query " + maxSeries
           + " for tenant \"" + seriesTenant + "\")");
+    }
+
+    /** A failed fetch as the caller sees it: a fetch stopped at the series limit is that limit's refusal. */
+    Exception refusal(Throwable fetchFailure) {
+      if (fetchFailure instanceof SeriesBudget.Exceeded over) {
+        return tooManySeries(over.fetched());
+      }
+      return fetchFailure instanceof Exception ex ? ex : new IllegalStateException(fetchFailure);
     }
 
     ApiException refusal(EngineException ex) {

@@ -16,6 +16,7 @@ import io.promgate.routing.plan.SelectorPlan;
 import io.promgate.routing.plan.SelectorRequest;
 import io.promgate.routing.plan.TimeRangePlanner;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,6 +102,18 @@ public final class FederatedQueryable {
   }
 
   public Future<Prefetched> prefetch(List<String> tenants, List<SelectorRanges.Use> uses, long step, Options opts) {
+    return prefetch(tenants, uses, step, opts, 0);
+  }
+
+  /**
+   * The fetch, stopped as soon as more than {@code maxSeries} series are certain ({@link SeriesBudget}): it
+   * then fails with {@link SeriesBudget.Exceeded} at once, whatever other backends are still doing.
+   *
+   * @param maxSeries the query's {@code max-series-per-query}; 0: none
+   */
+  public Future<Prefetched> prefetch(List<String> tenants, List<SelectorRanges.Use> uses, long step, Options opts,
+      long maxSeries) {
+    SeriesBudget budget = new SeriesBudget(maxSeries, opts.replicaLabels());
     boolean multi = tenants.size() > 1;
     List<Call> calls = new ArrayList<>();
     for (String tenant : tenants) {
@@ -120,15 +133,34 @@ public final class FederatedQueryable {
         SelectorRanges.Use u = uses.get(useIndex.get(k));
         for (Assignment a : sp.assignments()) {
           SelectHints hints = new SelectHints(a.startMs(), a.endMs(), step, 0, u.func(), List.of(), false);
-          Future<SeriesSet> f = guarded(a.backend(),
-              () -> stores.get(a.backend()).forClient(opts.clientHeaders())
+          java.util.function.Predicate<io.promgate.model.Labels> admit = budget.forCall(u.matchers());
+          Future<SeriesSet> f = guarded(a.backend(), () -> budget.limited()
+              ? stores.get(a.backend()).forClient(opts.clientHeaders())
+                  .select(tenant, a.startMs(), a.endMs(), hints, sp.selector().matchers(), admit)
+              : stores.get(a.backend()).forClient(opts.clientHeaders())
                   .select(tenant, a.startMs(), a.endMs(), hints, sp.selector().matchers()));
           calls.add(new Call(useIndex.get(k), tenant, a.backend(), f));
         }
       }
     }
     List<Future<SeriesSet>> all = calls.stream().map(Call::result).toList();
-    return Future.join(all).transform(ignored -> assemble(calls, uses, multi, opts));
+    Future<Prefetched> fetched = Future.join(all).transform(ignored -> {
+      SeriesBudget.Exceeded over = budget.exceeded();
+      return over != null ? Future.<Prefetched>failedFuture(over) : assemble(calls, uses, multi, opts);
+    });
+    if (!budget.limited()) {
+      return fetched;
+    }
+    Promise<Prefetched> out = Promise.promise();
+    fetched.onComplete(ar -> {
+      if (ar.succeeded()) {
+        out.tryComplete(ar.result());
+      } else {
+        out.tryFail(ar.cause());
+      }
+    });
+    budget.whenExceeded().onFailure(out::tryFail);
+    return out.future();
   }
 
   private Future<Prefetched> assemble(List<Call> calls, List<SelectorRanges.Use> uses, boolean multi, Options opts) {

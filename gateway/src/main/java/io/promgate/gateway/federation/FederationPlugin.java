@@ -4,10 +4,8 @@ import io.promgate.gateway.GatewayContext;
 import io.promgate.gateway.GatewayPlugin;
 import io.promgate.gateway.backend.PrometheusProxyBackend;
 import io.promgate.gateway.backend.QueryBackend;
-import io.promgate.gateway.backend.prometheus.PrometheusStore;
 import io.promgate.gateway.backend.prometheus.ReadMode;
 import io.promgate.model.Queryable;
-import io.promgate.model.StorageException;
 import io.promgate.promql.engine.Engine;
 import io.promgate.routing.config.BackendConfig;
 import io.promgate.routing.config.PromgateConfig;
@@ -15,7 +13,6 @@ import io.promgate.routing.plan.TimeRangePlanner;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,27 +73,13 @@ public final class FederationPlugin implements GatewayPlugin {
       return Future.succeededFuture();
     }
     String tenantHeader = c.tenancy().upstreamHeader();
-    Map<String, BackendStore> stores = new LinkedHashMap<>();
+    BackendStores built = BackendStores.of(ctx, c, readMode, localStore);
+    Map<String, BackendStore> stores = built.stores();
     Map<String, QueryBackend> passThrough = new LinkedHashMap<>();
-    List<Future<Void>> starting = new ArrayList<>();
     for (BackendConfig b : c.backends().values()) {
       if (b instanceof BackendConfig.Prometheus p) {
-        stores.put(p.name(), readMode == null ? new PrometheusStore(ctx.vertx(), p, tenantHeader)
-            : new PrometheusStore(ctx.vertx(), p, tenantHeader, readMode));
         passThrough.put(p.name(), new PrometheusProxyBackend(ctx.vertx(), p, tenantHeader, ctx.metrics(),
             Integer.getInteger("promgate.upstreamPoolSize", 64)));
-      } else if (b instanceof BackendConfig.StoreApi s) {
-        StoreApiStore store = new StoreApiStore(ctx.vertx(), s);
-        starting.add(store.start());
-        stores.put(s.name(), store);
-      } else if (b instanceof BackendConfig.Local l) {
-        // The store plugin (listed before this one) publishes the bundled store in the context.
-        var published = ctx.localStore();
-        Function<String, Queryable> local = localStore != null ? localStore
-            : published.isPresent() ? published.get()::queryable : tenant -> {
-              throw new StorageException("the bundled store is not open (no storage: section, or it failed to start)");
-            };
-        stores.put(l.name(), new QueryableStore(l.name(), ctx.vertx(), local, published.orElse(null)));
       }
     }
     guards = guardOptions == null ? new GuardRegistry(ctx.vertx()) : new GuardRegistry(ctx.vertx(), guardOptions);
@@ -116,7 +99,7 @@ public final class FederationPlugin implements GatewayPlugin {
       }
       return f;
     });
-    return Future.all(starting).mapEmpty();
+    return built.started();
   }
 
   /** The guards, for tests and explain (null before start or when federation does not apply). */

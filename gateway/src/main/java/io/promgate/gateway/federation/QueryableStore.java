@@ -69,22 +69,28 @@ public final class QueryableStore implements BackendStore {
 
   @Override
   public Future<SeriesSet> select(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers) {
+    return select(tenant, mint, maxt, hints, matchers, l -> true);
+  }
+
+  /** Reads series only while {@code admit} takes them: an over-limit query stops at its limit. */
+  @Override
+  public Future<SeriesSet> select(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers,
+      java.util.function.Predicate<Labels> admit) {
     if (Context.isOnWorkerThread()) {
       // Already off the event loop (see inProcess): read here rather than queue another worker task.
       try {
-        return Future.succeededFuture(selectNow(tenant, mint, maxt, hints, matchers));
+        return Future.succeededFuture(selectNow(tenant, mint, maxt, hints, matchers, admit));
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
     }
-    return vertx.executeBlocking(() -> selectNow(tenant, mint, maxt, hints, matchers), false);
+    return vertx.executeBlocking(() -> selectNow(tenant, mint, maxt, hints, matchers, admit), false);
   }
 
-  private SeriesSet selectNow(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers) {
+  private SeriesSet selectNow(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers,
+      java.util.function.Predicate<Labels> admit) {
     try (Querier q = perTenant.apply(tenant).querier(mint, maxt)) {
-      SeriesSet s = q.select(true, hints, matchers);
-      List<Series> list = SeriesSets.toList(s);
-      return SeriesSets.of(list, s.warnings());
+      return BackendStore.admitted(q.select(true, hints, matchers), admit);
     }
   }
 

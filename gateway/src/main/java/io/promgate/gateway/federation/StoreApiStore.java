@@ -90,6 +90,13 @@ public final class StoreApiStore implements BackendStore {
     return with(tenant, c -> c.selectAsync(mint, maxt, true, hints, matchers));
   }
 
+  /** Cancels the stream once {@code admit} refuses a series: the backend stops sending the rest. */
+  @Override
+  public Future<SeriesSet> select(String tenant, long mint, long maxt, SelectHints hints, List<LabelMatcher> matchers,
+      java.util.function.Predicate<Labels> admit) {
+    return with(tenant, c -> c.selectAsync(mint, maxt, true, hints, matchers, admit));
+  }
+
   @Override
   public Future<List<Labels>> series(String tenant, long mint, long maxt, List<List<LabelMatcher>> matcherSets) {
     List<Future<SeriesSet>> fs = new ArrayList<>();

@@ -4,7 +4,6 @@ import io.promgate.gateway.backend.ApiRequest;
 import io.promgate.gateway.backend.ApiResponse;
 import io.promgate.promql.ast.Expr;
 import io.promgate.promql.parser.ParseException;
-import io.promgate.promql.parser.PromQLParser;
 import io.promgate.promql.parser.Printer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,18 +35,16 @@ final class PromqlEndpoints {
   }
 
   private static Future<Expr> parse(ApiRequest r) {
-    String query = r.params().get("query");
-    String q = query == null ? "" : query;
     Context ctx = Vertx.currentContext();
     if (ctx == null) {
-      return Future.succeededFuture(parseNow(q));
+      return Future.succeededFuture(parseNow(r));
     }
-    return ctx.owner().executeBlocking(() -> parseNow(q), false);
+    return ctx.owner().executeBlocking(() -> parseNow(r), false);
   }
 
-  private static Expr parseNow(String q) {
+  private static Expr parseNow(ApiRequest r) {
     try {
-      return PromQLParser.parse(q);
+      return r.expr();
     } catch (ParseException e) {
       throw new ApiException(ErrorType.BAD_DATA, "invalid parameter \"query\": " + e.getMessage());
     }

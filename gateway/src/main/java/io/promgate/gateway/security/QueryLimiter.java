@@ -6,7 +6,6 @@ import io.promgate.gateway.http.Endpoint;
 import io.promgate.gateway.http.ErrorType;
 import io.promgate.promql.analysis.SelectorRange;
 import io.promgate.promql.analysis.SelectorRanges;
-import io.promgate.promql.parser.PromQLParser;
 import io.promgate.promql.parser.Printer;
 import io.vertx.core.Promise;
 import java.util.Optional;
@@ -191,7 +190,7 @@ public final class QueryLimiter {
       }
       if (selectors == null) {
         try {
-          selectors = SelectorRanges.of(PromQLParser.parse(p.get("query") == null ? "" : p.get("query")), start, end, 0);
+          selectors = SelectorRanges.of(r.expr(), start, end, 0);
         } catch (RuntimeException unparsable) {
           return null;
         }

@@ -56,6 +56,7 @@ final class FaultyStore implements AutoCloseable {
   private final StoreApiServer server;
   private final AtomicInteger opened = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
   private final Object modeLock = new Object();
   private volatile Mode mode = Mode.HANG;
   private final NetServer front;
@@ -63,6 +64,7 @@ final class FaultyStore implements AutoCloseable {
   /** Client-side sockets accepted by the forwarder and not closed yet. */
   private final Set<NetSocket> accepted = ConcurrentHashMap.newKeySet();
   private final Set<NetSocket> backSockets = ConcurrentHashMap.newKeySet();
+  private final Set<NetSocket> silenced = ConcurrentHashMap.newKeySet();
   private final Random random = new Random(12);
 
   FaultyStore(MemoryStorage data, long minTime, long maxTime, List<String> names) throws Exception {
@@ -123,6 +125,19 @@ final class FaultyStore implements AutoCloseable {
     }
   }
 
+  /**
+   * The connections open now go silent for good, in both directions, without being closed (a peer that
+   * black-holes mid-life); new connections are served as the mode says.
+   */
+  void silenceOpenConnections() {
+    silenced.addAll(accepted);
+  }
+
+  /** Silenced connections the client has not closed yet. */
+  int silencedOpen() {
+    return (int) silenced.stream().filter(accepted::contains).count();
+  }
+
   /** Client connections open at the forwarder (idle pooled ones included). */
   int openConnections() {
     return accepted.size();
@@ -160,6 +175,9 @@ final class FaultyStore implements AutoCloseable {
         out.close();
       });
       in.handler(b -> {
+        if (silenced.contains(in)) {
+          return;
+        }
         out.write(b);
         if (out.writeQueueFull()) {
           in.pause();
@@ -167,6 +185,9 @@ final class FaultyStore implements AutoCloseable {
         }
       });
       out.handler(b -> {
+        if (silenced.contains(in)) {
+          return;
+        }
         in.write(b);
         if (in.writeQueueFull()) {
           out.pause();
@@ -180,6 +201,34 @@ final class FaultyStore implements AutoCloseable {
   /** Queriers the server opened, i.e. calls that reached the store. */
   int calls() {
     return opened.get();
+  }
+
+  /** Series the healthy store has handed to the server to stream (a cancelled stream stops asking). */
+  long seriesServed() {
+    return served.get();
+  }
+
+  private SeriesSet counted(SeriesSet set) {
+    return new SeriesSet() {
+      @Override
+      public boolean next() {
+        boolean more = set.next();
+        if (more) {
+          served.incrementAndGet();
+        }
+        return more;
+      }
+
+      @Override
+      public Series at() {
+        return set.at();
+      }
+
+      @Override
+      public List<String> warnings() {
+        return set.warnings();
+      }
+    };
   }
 
   /** Calls that reached the store and have not ended yet. */
@@ -198,7 +247,7 @@ final class FaultyStore implements AutoCloseable {
         if (m == Mode.FAIL_MID_STREAM) {
           return failAfter(bogus.select(sortSeries, hints, matchers), JUNK_SERIES - 500);
         }
-        return inner.select(sortSeries, hints, matchers);
+        return counted(inner.select(sortSeries, hints, matchers));
       }
 
       @Override

@@ -1,32 +1,19 @@
 package io.promgate.gateway.federation;
 
-import static io.promgate.gateway.federation.FaultInjectionIT.fds;
-import static io.promgate.gateway.federation.FaultInjectionIT.pollUntil;
-import static io.promgate.gateway.federation.FaultInjectionIT.threads;
+import static io.promgate.gateway.federation.FaultBed.fds;
+import static io.promgate.gateway.federation.FaultBed.pollUntil;
+import static io.promgate.gateway.federation.FaultBed.threads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.promgate.gateway.backend.prometheus.ReadMode;
-import io.promgate.gateway.federation.FaultInjectionIT.Answer;
-import io.promgate.gateway.it.PromgateHarness;
-import io.promgate.gateway.it.RealPrometheus;
+import io.promgate.gateway.federation.FaultBed.Answer;
 import io.promgate.model.Labels;
 import io.promgate.promql.engine.storage.MemoryStorage;
-import io.promgate.routing.config.ConfigLoader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,101 +34,47 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StoreApiFaultInjectionIT {
-  static final long MIN = FaultInjectionIT.MIN;
-  static final Duration BACKEND_TIMEOUT = Duration.ofSeconds(1);
+  static final long MIN = FaultBed.MIN;
 
-  long t0;
-  RealPrometheus healthy;
+  FaultBed bed;
   FaultyStore faulty;
-  FederationPlugin plugin;
-  PromgateHarness gateway;
-  ExecutorService clientThreads;
-  HttpClient http;
+  FaultBed.Gateway gateway;
 
   @BeforeAll
   void start() throws Exception {
-    t0 = (System.currentTimeMillis() / SeedData.STEP) * SeedData.STEP - SeedData.STEP;
-    healthy = RealPrometheus.start();
-    new SeedData(t0 - 40 * MIN, t0, 7).writeTo(healthy, Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    bed = FaultBed.start();
+    long t0 = bed.t0;
     MemoryStorage data = new MemoryStorage();
     for (long t = t0 - 40 * MIN, i = 0; t <= t0; t += SeedData.STEP, i++) {
       data.append(Labels.of("__name__", "http_requests_total", "code", "200", "job", "store"), t, i);
       data.append(Labels.of("__name__", "temperature_celsius", "job", "store"), t, 20);
     }
     faulty = new FaultyStore(data, t0 - 40 * MIN, t0, List.of("http_requests_total", "temperature_celsius"));
-    Clock clock = Clock.fixed(Instant.ofEpochMilli(t0), ZoneOffset.UTC);
-    plugin = new FederationPlugin(new GuardOptions(50, 4, 8, Duration.ofMillis(500), 0), ReadMode.REMOTE_READ,
-        null, clock);
-    gateway = PromgateHarness.start(ConfigLoader.parse("""
-        server: { http: 127.0.0.1:0 }
-        tenancy: { default: mixed }
-        backends:
-          healthy: { type: prometheus, url: %s, timeout: 5s }
-          faulty:  { type: storeapi, address: '%s', timeout: %dms }
-        routes:
-          - tenants: [alone]
-            windows: [ { backends: [faulty] } ]
-          - tenants: [mixed]
-            windows: [ { backends: [healthy, faulty] } ]
-        partial-response: true
-        """.formatted(healthy.url(), faulty.address(), BACKEND_TIMEOUT.toMillis()), clock), List.of(plugin));
-    clientThreads = Executors.newFixedThreadPool(6);
-    http = HttpClient.newBuilder().executor(clientThreads).connectTimeout(Duration.ofSeconds(5)).build();
+    gateway = bed.gateway("type: storeapi, address: '" + faulty.address() + "'", ReadMode.REMOTE_READ);
     faulty.mode(FaultyStore.Mode.HEALTHY);
-    for (CompletableFuture<Answer> f : round()) {
-      Answer a = f.join();
-      assertThat(a.status()).as("%s", a).isEqualTo(200);
-      assertThat(a.json().path("warnings").isMissingNode()).as("%s", a).isTrue();
-    }
+    bed.warmUp(gateway.server(), bed.calls().size(), FaultBed::clean);
   }
 
   @AfterAll
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {gateway, faulty, healthy}) {
+    for (AutoCloseable c : new AutoCloseable[] {gateway, faulty, bed}) {
       if (c != null) {
         c.close();
       }
     }
-    if (clientThreads != null) {
-      clientThreads.shutdownNow();
-    }
   }
 
   CompletableFuture<Answer> ask(String pathAndQuery, String tenant) {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(gateway.url() + pathAndQuery))
-        .header("X-Scope-OrgID", tenant).timeout(FaultInjectionIT.ANSWER_WITHIN.multipliedBy(3)).build();
-    long t = System.nanoTime();
-    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
-      Duration took = Duration.ofNanos(System.nanoTime() - t);
-      if (e != null) {
-        return new Answer(tenant + " " + pathAndQuery, -1, String.valueOf(e), took);
-      }
-      return new Answer(tenant + " " + pathAndQuery, r.statusCode(), r.body(), took);
-    });
+    return bed.ask(gateway.server(), pathAndQuery, tenant);
   }
 
   List<String> calls() {
-    String time = FederationIT.sec(t0 - MIN);
-    String range = "&start=" + FederationIT.sec(t0 - 30 * MIN) + "&end=" + time;
-    return List.of(
-        "/api/v1/query?query=" + FederationIT.enc("sum by (code) (rate(http_requests_total[5m]))") + "&time=" + time,
-        "/api/v1/query_range?query=" + FederationIT.enc("avg(temperature_celsius)") + range + "&step=60",
-        "/api/v1/series?match[]=" + FederationIT.enc("http_requests_total") + range,
-        "/api/v1/labels?" + range.substring(1),
-        "/api/v1/label/job/values?" + range.substring(1));
+    return bed.calls();
   }
 
-  /** Every call for tenant mixed, with and without partial responses, and the first two for tenant alone. */
+  /** Every call for tenant mixed, with and without partial responses, and every call for tenant alone. */
   List<CompletableFuture<Answer>> round() {
-    List<CompletableFuture<Answer>> out = new ArrayList<>();
-    for (String call : calls()) {
-      out.add(ask(call, "mixed"));
-      out.add(ask(call + "&partial_response=false", "mixed"));
-    }
-    for (String call : calls()) {
-      out.add(ask(call, "alone"));
-    }
-    return out;
+    return bed.round(gateway.server(), bed.calls().size());
   }
 
   static void check(Answer a) {
@@ -149,12 +82,12 @@ class StoreApiFaultInjectionIT {
         .doesNotContain("leaked");
     if (a.what().startsWith("alone ")) {
       // Only the faulty store: a success with a warning and no data, or 503 naming it.
-      assertThat(a.took()).as("%s", a).isLessThan(FaultInjectionIT.ANSWER_WITHIN);
+      assertThat(a.took()).as("%s", a).isLessThan(FaultBed.ANSWER_WITHIN);
       assertThat(a.status()).as("%s", a).isIn(200, 503);
       assertThat(a.body()).as("%s", a).contains("faulty");
       return;
     }
-    FaultInjectionIT.checkAnswer(a);
+    FaultBed.checkAnswer(a);
   }
 
   @Test
@@ -166,8 +99,10 @@ class StoreApiFaultInjectionIT {
       faulty.mode(mode);
       int before = faulty.calls();
       boolean sawFault = false;
+      List<Answer> answers = new ArrayList<>();
       for (CompletableFuture<Answer> f : round()) {
         Answer a = f.get();
+        answers.add(a);
         sawFault |= a.body().contains(switch (mode) {
           case FAIL_MID_STREAM -> "planted failure after ";
           case FAIL -> "planted failure";
@@ -182,14 +117,14 @@ class StoreApiFaultInjectionIT {
       if (mode.compareTo(FaultyStore.Mode.BLACK_HOLE) < 0) {
         assertThat(faulty.calls()).as("%s reached the store", mode).isGreaterThan(before);
       }
-      assertThat(sawFault).as("%s: an answer names the fault", mode).isTrue();
+      assertThat(sawFault).as("%s: an answer names the fault: %s", mode, answers).isTrue();
     }
     assertThat(failures).isEmpty();
   }
 
   /** A healthy store until the breaker is closed again, so that the next fault reaches the store. */
   void closeBreaker() throws Exception {
-    BackendGuard guard = plugin.guards().get("faulty");
+    BackendGuard guard = gateway.guard("faulty");
     faulty.mode(FaultyStore.Mode.HEALTHY);
     pollUntil(Duration.ofSeconds(30), () -> {
       ask(calls().get(0), "mixed").join();
@@ -200,7 +135,7 @@ class StoreApiFaultInjectionIT {
   @Test
   @Order(2)
   void theBreakerOpensAndRecovers() throws Exception {
-    BackendGuard guard = plugin.guards().get("faulty");
+    BackendGuard guard = gateway.guard("faulty");
     String q = calls().get(0);
     faulty.mode(FaultyStore.Mode.FAIL);
     pollUntil(Duration.ofSeconds(30), () -> {
@@ -256,6 +191,37 @@ class StoreApiFaultInjectionIT {
     // One pooled connection per tenant's client; the black-holed and garbage ones were all closed again.
     pollUntil(Duration.ofSeconds(30), () -> faulty.openConnections() <= 2);
     assertThat(faulty.calls()).isGreaterThan(50);
+  }
+
+  /**
+   * A connection that served queries and then goes silent mid-life (no FIN, no RST: a dead peer, a
+   * black-holing middlebox) costs the calls that meet it, not every later one: the client that owns it is
+   * replaced after the first call that hears nothing by its deadline, so the next queries use a new
+   * connection and get answers again; the silent one is closed by the gateway.
+   */
+  @Test
+  @Order(5)
+  void aConnectionThatGoesSilentMidLifeIsReplaced() throws Exception {
+    closeBreaker();
+    String q = calls().get(0);
+    Answer before = ask(q, "alone").join();
+    assertThat(before.status()).as("%s", before).isEqualTo(200);
+    assertThat(before.body()).as("%s", before).doesNotContain("warnings");
+
+    faulty.silenceOpenConnections();
+    assertThat(faulty.silencedOpen()).as("the connection in use was silenced").isPositive();
+    Answer met = ask(q, "alone").join();
+    check(met);
+    assertThat(met.body()).as("%s", met).contains("faulty");
+
+    List<Answer> seen = new ArrayList<>();
+    pollUntil(Duration.ofSeconds(30), () -> {
+      Answer a = ask(q, "alone").join();
+      seen.add(a);
+      return a.status() == 200 && !a.body().contains("warnings");
+    }, () -> "a clean answer again; seen " + seen);
+    pollUntil(Duration.ofSeconds(30), () -> faulty.silencedOpen() == 0,
+        () -> "the silent connection closed; still open: " + faulty.silencedOpen());
   }
 
   void faultyRounds(int rounds) throws Exception {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.promgate.gateway.backend.prometheus.ReadMode;
 import io.promgate.gateway.it.PromgateHarness;
 import io.promgate.gateway.it.RealPrometheus;
+import io.promgate.model.Labels;
+import io.promgate.promql.engine.storage.MemoryStorage;
 import io.promgate.routing.config.ConfigLoader;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +30,12 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantQueryLimitsIT {
   static final long MIN = 60_000;
+  /** Series of the StoreAPI backend {@code wide}. */
+  static final int WIDE_SERIES = 20_000;
   long t0;
   RealPrometheus prom;
   FaultyBackend hanging;
+  FaultyStore wide;
   PromgateHarness gw;
 
   @BeforeAll
@@ -40,6 +45,16 @@ class TenantQueryLimitsIT {
     new SeedData(t0 - 60 * MIN, t0, 3).writeTo(prom, Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
     hanging = new FaultyBackend();
     hanging.mode(FaultyBackend.Mode.HANG);
+    MemoryStorage many = new MemoryStorage();
+    for (int i = 0; i < WIDE_SERIES; i++) {
+      // The padding makes the whole answer (12 MB) many times the client's flow-control window (1 MiB).
+      Labels l = Labels.of("__name__", "wide_metric", "i", Integer.toString(i), "pad", "x".repeat(500));
+      for (long t = t0 - 5 * MIN; t <= t0; t += SeedData.STEP) {
+        many.append(l, t, i);
+      }
+    }
+    wide = new FaultyStore(many, t0 - 5 * MIN, t0, List.of());
+    wide.mode(FaultyStore.Mode.HEALTHY);
     Clock clock = Clock.fixed(Instant.ofEpochMilli(t0), ZoneOffset.UTC);
     gw = PromgateHarness.start(ConfigLoader.parse("""
         server: { http: 127.0.0.1:0 }
@@ -58,18 +73,21 @@ class TenantQueryLimitsIT {
         backends:
           prom: { type: prometheus, url: %s, external-labels: { source: p } }
           hang: { type: prometheus, url: %s, timeout: 20s }
+          wide: { type: storeapi, address: '%s', timeout: 20s }
         routes:
           - tenants: [slow]
             windows: [ { backends: [hang] } ]
+          - tenants: [wide]
+            windows: [ { backends: [wide] } ]
           - tenants: [small, big]
             windows: [ { backends: [prom] } ]
-        """.formatted(prom.url(), hanging.url()), clock),
+        """.formatted(prom.url(), hanging.url(), wide.address()), clock),
         List.of(new FederationPlugin(GuardOptions.defaults(), ReadMode.AUTO, null, clock)));
   }
 
   @AfterAll
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {gw, hanging, prom}) {
+    for (AutoCloseable c : new AutoCloseable[] {gw, hanging, wide, prom}) {
       if (c != null) {
         c.close();
       }
@@ -98,6 +116,24 @@ class TenantQueryLimitsIT {
     refused(query("small", "{__name__=~\"http_requests_total|temperature_celsius\"}"), 422, "execution",
         "max-series-per-query 5", "tenant \"small\"");
     assertThat(query("big", "{__name__=~\"http_requests_total|temperature_celsius\"}").statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * Refused while fetching: the StoreAPI stream is cancelled once the sixth series arrives, so the backend
+   * stops after about one flow-control window of series instead of streaming all of them, and its call ends.
+   */
+  @Test
+  void seriesPerQueryStopsTheFetchAtTheLimit() throws Exception {
+    assertThat(query("wide", "wide_metric{i=~\"1|2|3\"}").statusCode()).isEqualTo(200);
+    long before = wide.seriesServed();
+    refused(query("wide", "sum(wide_metric)"), 422, "execution", "the query fetched 6 series, more than the limit",
+        "max-series-per-query 5", "tenant \"wide\"");
+    FaultBed.pollUntil(java.time.Duration.ofSeconds(10), () -> wide.inFlight() == 0);
+    assertThat(wide.seriesServed() - before).as("series the store streamed before the cancel")
+        .isLessThan(WIDE_SERIES / 4);
+    String metrics = new String(PromgateHarness.get(gw.url() + "/metrics").body(), StandardCharsets.UTF_8);
+    assertThat(metrics).containsPattern(
+        "promgate_limit_refusals_total\\{limit=\"max-series-per-query\",tenant=\"wide\"} [1-9]");
   }
 
   @Test
