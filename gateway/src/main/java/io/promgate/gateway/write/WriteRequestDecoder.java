@@ -6,6 +6,7 @@ import io.promgate.routing.config.IngestLimits;
 import io.promgate.storeapi.prompb.MetricMetadata.MetricType;
 import io.promgate.tsdb.MetricMetadata;
 import io.promgate.tsdb.SeriesSamples;
+import io.promgate.tsdb.head.SeriesHint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,30 +31,67 @@ import java.util.concurrent.ConcurrentHashMap;
  * (a sender with more active series than that only loses the shortcut). The wire rules follow
  * protobuf-java's generated parser: unknown fields and fields with an unexpected wire type are skipped,
  * strings must be valid UTF-8, missing fields take their defaults.
+ *
+ * <p>An entry is also the {@link SeriesHint} handed to the store with the samples: the head remembers its
+ * series there, so a known series costs no second lookup by labels in the head. The entry is its own map
+ * key (no separate key object to load), and lookups probe with one reused {@link Probe} per request.
  */
 final class WriteRequestDecoder {
   private final int maxEntries;
-  private final ConcurrentHashMap<Key, Entry> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Object, Entry> cache = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
 
   WriteRequestDecoder(int maxEntries) {
     this.maxEntries = maxEntries;
   }
 
-  /** A validated label set and what the per-tenant label limits need of it. */
-  private record Entry(Labels labels, int names, int longestName, int longestValue, String longestNameText,
-      String longestValueText) {}
+  /**
+   * A validated label set and what the per-tenant label limits need of it; keyed by its encoded label
+   * fields (an owned copy).
+   */
+  private static final class Entry extends SeriesHint {
+    final byte[] key;
+    final int hash;
+    final int names;
+    final int longestName;
+    final int longestValue;
+    final String longestNameText;
+    final String longestValueText;
+
+    Entry(byte[] key, int hash, Labels labels, int names, int longestName, int longestValue,
+        String longestNameText, String longestValueText) {
+      super(labels);
+      this.key = key;
+      this.hash = hash;
+      this.names = names;
+      this.longestName = longestName;
+      this.longestValue = longestValue;
+      this.longestNameText = longestNameText;
+      this.longestValueText = longestValueText;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this || o instanceof Entry e && e.hash == hash && Arrays.equals(key, e.key);
+    }
+  }
 
   DecodedWrite decode(byte[] b, int off, int len, IngestLimits limits) throws MalformedException {
     WireReader r = new WireReader(b, off, off + len);
     List<SeriesSamples> series = new ArrayList<>();
     List<MetricMetadata> metadata = new ArrayList<>(0);
     Tally tally = new Tally();
+    Probe probe = new Probe();
     while (r.more()) {
       int tag = r.tag();
       if (tag == (1 << 3 | 2)) {
         int end = r.lengthEnd();
-        timeSeries(r, end, limits, series, tally);
+        timeSeries(r, end, limits, series, tally, probe);
         r.pos = end;
       } else if (tag == (3 << 3 | 2)) {
         int end = r.lengthEnd();
@@ -88,8 +126,8 @@ final class WriteRequestDecoder {
     }
   }
 
-  private void timeSeries(WireReader r, int end, IngestLimits limits, List<SeriesSamples> out, Tally tally)
-      throws MalformedException {
+  private void timeSeries(WireReader r, int end, IngestLimits limits, List<SeriesSamples> out, Tally tally,
+      Probe probe) throws MalformedException {
     int start = r.pos;
     int labelsStart = -1;
     int labelsEnd = -1;
@@ -138,7 +176,7 @@ final class WriteRequestDecoder {
     if (n > 0) {
       samples(r, start, end, ts, vs);
     }
-    Entry entry = lookup(kb, ko, kl);
+    Entry entry = cache.get(probe.set(kb, ko, kl));
     if (entry == null) {
       String[] pairs = labelPairs(kb, ko, ko + kl);
       String problem = DecodedWrite.problem(pairs);
@@ -146,7 +184,7 @@ final class WriteRequestDecoder {
         tally.refuse(n, problem + " in series " + DecodedWrite.render(pairs), null);
         return;
       }
-      entry = remember(kb, ko, kl, pairs);
+      entry = remember(kb, ko, kl, probe.hash, pairs);
     }
     if (limits.limitsLabels()) {
       String limit = overLimit(entry, limits);
@@ -156,7 +194,7 @@ final class WriteRequestDecoder {
       }
     }
     if (n > 0) {
-      out.add(new SeriesSamples(entry.labels(), ts, vs));
+      out.add(new SeriesSamples(entry.labels(), ts, vs, entry));
       tally.samples += n;
     }
   }
@@ -236,12 +274,8 @@ final class WriteRequestDecoder {
     return prev == null ? s : prev;
   }
 
-  private Entry lookup(byte[] b, int off, int len) {
-    return cache.get(new Key(b, off, len));
-  }
-
   /** Caches a valid label set; pairs as sent (empty values included, as they are part of the key). */
-  private Entry remember(byte[] b, int off, int len, String[] pairs) {
+  private Entry remember(byte[] b, int off, int len, int hash, String[] pairs) {
     int k = 0;
     String[] kept = new String[pairs.length];
     int longestName = 0;
@@ -266,12 +300,13 @@ final class WriteRequestDecoder {
       }
     }
     Labels labels = Labels.fromSortedPairs(k == kept.length ? kept : Arrays.copyOf(kept, k));
-    Entry e = new Entry(labels, k / 2, longestName, longestValue, nameText, valueText);
+    Entry e = new Entry(Arrays.copyOfRange(b, off, off + len), hash, labels, k / 2, longestName, longestValue,
+        nameText, valueText);
     if (cache.size() >= maxEntries) {
       cache.clear(); // simplest bound: senders re-fill it with what is active
       symbols.clear();
     }
-    cache.put(new Key(Arrays.copyOfRange(b, off, off + len), 0, len), e);
+    cache.put(e, e);
     return e;
   }
 
@@ -286,13 +321,13 @@ final class WriteRequestDecoder {
 
   /** The first per-tenant label limit the series breaks (Mimir's order), or null. */
   private static String overLimit(Entry e, IngestLimits l) {
-    if (l.maxLabelNamesPerSeries() > 0 && e.names() > l.maxLabelNamesPerSeries()) {
+    if (l.maxLabelNamesPerSeries() > 0 && e.names > l.maxLabelNamesPerSeries()) {
       return "max-label-names-per-series";
     }
-    if (l.maxLabelNameLength() > 0 && e.longestName() > l.maxLabelNameLength()) {
+    if (l.maxLabelNameLength() > 0 && e.longestName > l.maxLabelNameLength()) {
       return "max-label-name-length";
     }
-    if (l.maxLabelValueLength() > 0 && e.longestValue() > l.maxLabelValueLength()) {
+    if (l.maxLabelValueLength() > 0 && e.longestValue > l.maxLabelValueLength()) {
       return "max-label-value-length";
     }
     return null;
@@ -300,11 +335,11 @@ final class WriteRequestDecoder {
 
   private static String overLimitMessage(Entry e, String limit, IngestLimits l) {
     return switch (limit) {
-      case "max-label-names-per-series" -> "series " + e.labels() + " has " + e.names()
+      case "max-label-names-per-series" -> "series " + e.labels() + " has " + e.names
           + " label names, more than the limit (max-label-names-per-series " + l.maxLabelNamesPerSeries() + ")";
-      case "max-label-name-length" -> "label name \"" + e.longestNameText() + "\" of series " + e.labels() + " is "
-          + e.longestName() + " bytes long, longer than the limit (max-label-name-length " + l.maxLabelNameLength() + ")";
-      default -> "label value of " + e.longestValueText().length() + " characters (" + e.longestValue()
+      case "max-label-name-length" -> "label name \"" + e.longestNameText + "\" of series " + e.labels() + " is "
+          + e.longestName + " bytes long, longer than the limit (max-label-name-length " + l.maxLabelNameLength() + ")";
+      default -> "label value of " + e.longestValueText.length() + " characters (" + e.longestValue
           + " bytes) in series " + e.labels() + " is longer than the limit (max-label-value-length "
           + l.maxLabelValueLength() + ")";
     };
@@ -336,14 +371,17 @@ final class WriteRequestDecoder {
     return cache.size();
   }
 
-  /** Label bytes as a map key: a slice of a request when probing, an owned copy when stored. */
-  private static final class Key {
-    final byte[] b;
-    final int off;
-    final int len;
-    final int hash;
+  /**
+   * Label bytes of a request to look up: a slice, equal to the {@link Entry} with the same bytes. Mutable and
+   * reused for every series of a request (never stored in the map, which only calls its equals).
+   */
+  private static final class Probe {
+    byte[] b;
+    int off;
+    int len;
+    int hash;
 
-    Key(byte[] b, int off, int len) {
+    Probe set(byte[] b, int off, int len) {
       this.b = b;
       this.off = off;
       this.len = len;
@@ -351,7 +389,8 @@ final class WriteRequestDecoder {
       for (int i = off, e = off + len; i < e; i++) {
         h = 31 * h + b[i];
       }
-      this.hash = h;
+      hash = h;
+      return this;
     }
 
     @Override
@@ -361,7 +400,7 @@ final class WriteRequestDecoder {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && k.hash == hash && Arrays.equals(b, off, off + len, k.b, k.off, k.off + k.len);
+      return o instanceof Entry e && e.hash == hash && Arrays.equals(b, off, off + len, e.key, 0, e.key.length);
     }
   }
 

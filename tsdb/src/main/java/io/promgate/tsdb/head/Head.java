@@ -70,7 +70,14 @@ public final class Head implements Queryable {
       if (s.size() == 0) {
         continue;
       }
-      MemSeries ms = byLabels.get(s.labels());
+      SeriesHint hint = s.hint();
+      MemSeries ms = hint == null ? null : hint.seriesIn(this);
+      if (ms == null) {
+        ms = byLabels.get(s.labels());
+        if (hint != null) {
+          hint.series = ms;
+        }
+      }
       if (ms == null && newest != Long.MIN_VALUE && allTooOld(s, newest - options.windowMillis())) {
         // As Prometheus checks the bounds before creating a series: no empty series for refused samples.
         p.reject(RejectReason.TOO_OLD, s.size(), "samples for new series " + s.labels()
@@ -89,6 +96,9 @@ public final class Head implements Queryable {
           continue;
         }
         ms = create(nextRef, s.labels());
+        if (hint != null) {
+          hint.series = ms;
+        }
       }
       if (ms.pendingEpoch != e) { // first time in this batch
         ms.pendingEpoch = e;
@@ -209,7 +219,7 @@ public final class Head implements Queryable {
     }
     // A caller that interns its labels (the remote-write decoder caches them per label set) hands us the
     // same instance on every append: keeping it saves a copy and makes the lookup above an identity hit.
-    MemSeries s = new MemSeries(ref, canonical ? labels : Labels.fromSortedPairs(pairs));
+    MemSeries s = new MemSeries(this, ref, canonical ? labels : Labels.fromSortedPairs(pairs));
     MemSeries[] t = table;
     if (ref >= t.length) {
       t = Arrays.copyOf(t, Math.max(ref + 1, t.length * 2));
@@ -246,6 +256,7 @@ public final class Head implements Queryable {
     }
     index.remove(gone, goneLabels);
     for (int ref = gone.nextSetBit(0); ref >= 0; ref = gone.nextSetBit(ref + 1)) {
+      t[ref].removed = true;
       byLabels.remove(t[ref].labels());
       t[ref] = null;
     }
