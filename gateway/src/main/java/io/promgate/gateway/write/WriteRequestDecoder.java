@@ -412,6 +412,8 @@ final class WriteRequestDecoder {
    * reused for every series of a request (never stored in the map, which only calls its equals).
    */
   private static final class Probe {
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     byte[] b;
     int off;
     int len;
@@ -421,12 +423,29 @@ final class WriteRequestDecoder {
       this.b = b;
       this.off = off;
       this.len = len;
-      int h = 1;
-      for (int i = off, e = off + len; i < e; i++) {
-        h = 31 * h + b[i];
-      }
-      hash = h;
+      hash = hash(b, off, len);
       return this;
+    }
+
+    /**
+     * A hash over 8 bytes per step: the byte-wise {@code 31 * h + b} over a series' ~150 label bytes was
+     * 12% of the ingest CPU (JFR), one multiply latency per byte.
+     */
+    static int hash(byte[] b, int off, int len) {
+      long h = len * 0x9E3779B97F4A7C15L;
+      int i = off;
+      int end = off + len;
+      for (; i + 8 <= end; i += 8) {
+        h = (h ^ (long) LONGS.get(b, i)) * 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 31;
+      }
+      long tail = 0;
+      for (int shift = 0; i < end; i++, shift += 8) {
+        tail |= (b[i] & 0xffL) << shift;
+      }
+      h = (h ^ tail) * 0x94D049BB133111EBL;
+      h ^= h >>> 29;
+      return (int) (h ^ (h >>> 32));
     }
 
     @Override
