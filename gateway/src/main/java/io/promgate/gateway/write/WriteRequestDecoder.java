@@ -34,18 +34,18 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>An entry is also the {@link SeriesHint} handed to the store with the samples: the head remembers its
  * series there, so a known series costs no second lookup by labels in the head. The entry is its own map
- * key (no separate key object to load), and lookups probe with one reused {@link Probe} per request.
+ * key (no separate key object to load); see {@link LabelTable} and {@link #resolve} for the lookups.
  */
 final class WriteRequestDecoder {
   private final int maxEntries;
-  private final ConcurrentHashMap<Object, Entry> cache;
+  private final LabelTable cache;
   private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
 
   WriteRequestDecoder(int maxEntries) {
     this.maxEntries = maxEntries;
-    // Sized for the first 128k series (a table of 256k slots, 1 MiB): growing it while senders look up
-    // their series cost ~7% of the ingest CPU in the 100k-series benchmark (JFR: transfer, ForwardingNode).
-    this.cache = new ConcurrentHashMap<>(Math.max(16, Math.min(maxEntries, 1 << 17)));
+    // Sized for the first 128k series (a table of 256k slots, 1 MiB): growing a map while senders look up
+    // their series cost ~7% of the ingest CPU in the 100k-series benchmark (JFR: CHM transfer, ForwardingNode).
+    this.cache = new LabelTable(Math.min(maxEntries, 1 << 17));
   }
 
   /**
@@ -72,29 +72,19 @@ final class WriteRequestDecoder {
       this.longestNameText = longestNameText;
       this.longestValueText = longestValueText;
     }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o == this || o instanceof Entry e && e.hash == hash && Arrays.equals(key, e.key);
-    }
   }
 
   DecodedWrite decode(byte[] b, int off, int len, IngestLimits limits) throws MalformedException {
     WireReader r = new WireReader(b, off, off + len);
-    List<SeriesSamples> series = new ArrayList<>();
+    ArrayList<SeriesSamples> series = new ArrayList<>();
     List<MetricMetadata> metadata = new ArrayList<>(0);
     Tally tally = new Tally();
-    Probe probe = new Probe();
+    Parsed parsed = new Parsed();
     while (r.more()) {
       int tag = r.tag();
       if (tag == (1 << 3 | 2)) {
         int end = r.lengthEnd();
-        timeSeries(r, end, limits, series, tally, probe);
+        timeSeries(r, end, parsed, tally);
         r.pos = end;
       } else if (tag == (3 << 3 | 2)) {
         int end = r.lengthEnd();
@@ -107,8 +97,95 @@ final class WriteRequestDecoder {
         r.skip(tag);
       }
     }
+    resolve(parsed, limits, series, tally);
     return new DecodedWrite(series, metadata, tally.samples, tally.invalid, tally.example, tally.histograms,
         List.copyOf(tally.limitsHit), tally.minT, tally.maxT);
+  }
+
+  /** The series of a request as parsed: label bytes (a slice), their hash, samples; in request order. */
+  private static final class Parsed {
+    int count;
+    byte[][] keyBytes = new byte[64][];
+    int[] keyOff = new int[64];
+    int[] keyLen = new int[64];
+    int[] hash = new int[64];
+    long[][] ts = new long[64][];
+    double[][] vs = new double[64][];
+
+    void add(byte[] kb, int ko, int kl, int h, long[] t, double[] v) {
+      if (count == hash.length) {
+        int cap = count * 2;
+        keyBytes = Arrays.copyOf(keyBytes, cap);
+        keyOff = Arrays.copyOf(keyOff, cap);
+        keyLen = Arrays.copyOf(keyLen, cap);
+        hash = Arrays.copyOf(hash, cap);
+        ts = Arrays.copyOf(ts, cap);
+        vs = Arrays.copyOf(vs, cap);
+      }
+      keyBytes[count] = kb;
+      keyOff[count] = ko;
+      keyLen[count] = kl;
+      hash[count] = h;
+      ts[count] = t;
+      vs[count] = v;
+      count++;
+    }
+  }
+
+  /**
+   * Looks the parsed series up in the cache, in request order, refusing invalid ones. Lookups are staged:
+   * first the table slot of every series is loaded, then every candidate entry is touched, then each is
+   * compared. Each stage is a short loop of independent loads, so the CPU has many cache misses in flight
+   * at once instead of one chain (slot, entry, key bytes) per series after the other; the lookups of ~100k
+   * series that do not fit any cache were the largest item of the ingest profile.
+   */
+  private void resolve(Parsed p, IngestLimits limits, ArrayList<SeriesSamples> out, Tally tally)
+      throws MalformedException {
+    int m = p.count;
+    out.ensureCapacity(m);
+    Entry[] slots = cache.slots();
+    int mask = slots.length - 1;
+    Entry[] cand = new Entry[m];
+    for (int i = 0; i < m; i++) {
+      cand[i] = slots[p.hash[i] & mask];
+    }
+    int touched = 0;
+    for (int i = 0; i < m; i++) {
+      Entry e = cand[i];
+      if (e != null && e.hash == p.hash[i]) {
+        touched += e.key.length;
+      }
+    }
+    tally.touched = touched; // keeps the touching loop from being optimized away
+    for (int i = 0; i < m; i++) {
+      byte[] kb = p.keyBytes[i];
+      int ko = p.keyOff[i];
+      int kl = p.keyLen[i];
+      int h = p.hash[i];
+      Entry entry = cand[i];
+      if (entry == null || entry.hash != h || !Arrays.equals(entry.key, 0, entry.key.length, kb, ko, ko + kl)) {
+        entry = cache.get(slots, kb, ko, kl, h);
+      }
+      int n = p.ts[i].length;
+      if (entry == null) {
+        entry = learn(kb, ko, kl, h, n, tally);
+        if (entry == null) {
+          continue;
+        }
+      }
+      if (limits.limitsLabels() && refusedByLimits(entry, limits, n, tally)) {
+        continue;
+      }
+      if (n > 0) {
+        long[] ts = p.ts[i];
+        out.add(new SeriesSamples(entry.labels(), ts, p.vs[i], entry));
+        tally.samples += n;
+        for (long t : ts) {
+          tally.minT = Math.min(tally.minT, t);
+          tally.maxT = Math.max(tally.maxT, t);
+        }
+      }
+    }
   }
 
   private static final class Tally {
@@ -118,6 +195,7 @@ final class WriteRequestDecoder {
     String example;
     long minT = Long.MAX_VALUE;
     long maxT = Long.MIN_VALUE;
+    int touched;
     final java.util.Set<String> limitsHit = new java.util.LinkedHashSet<>();
 
     void refuse(long n, String problem, String limit) {
@@ -137,8 +215,7 @@ final class WriteRequestDecoder {
    * a cold call site. With them inlined, compiling it took the JIT ~3 s (wall) per ingest benchmark run, and
    * it is compiled several times there (the first requests miss the cache, later ones hit it).
    */
-  private void timeSeries(WireReader r, int end, IngestLimits limits, List<SeriesSamples> out, Tally tally,
-      Probe probe) throws MalformedException {
+  private static void timeSeries(WireReader r, int end, Parsed parsed, Tally tally) throws MalformedException {
     int start = r.pos;
     int labelsStart = -1;
     int labelsEnd = -1;
@@ -178,24 +255,7 @@ final class WriteRequestDecoder {
     if (n > 0) {
       samples(r, start, end, ts, vs);
     }
-    Entry entry = cache.get(probe.set(kb, ko, kl));
-    if (entry == null) {
-      entry = learn(kb, ko, kl, probe.hash, n, tally);
-      if (entry == null) {
-        return;
-      }
-    }
-    if (limits.limitsLabels() && refusedByLimits(entry, limits, n, tally)) {
-      return;
-    }
-    if (n > 0) {
-      out.add(new SeriesSamples(entry.labels(), ts, vs, entry));
-      tally.samples += n;
-      for (long t : ts) {
-        tally.minT = Math.min(tally.minT, t);
-        tally.maxT = Math.max(tally.maxT, t);
-      }
-    }
+    parsed.add(kb, ko, kl, LabelTable.hash(kb, ko, kl), ts, vs);
   }
 
   /** A series field other than labels and samples: histograms and exemplars are checked, others skipped. */
@@ -342,8 +402,7 @@ final class WriteRequestDecoder {
       cache.clear(); // simplest bound: senders re-fill it with what is active
       symbols.clear();
     }
-    cache.put(e, e);
-    return e;
+    return cache.putIfAbsent(e);
   }
 
   private static int utf8Length(String s) {
@@ -408,28 +467,88 @@ final class WriteRequestDecoder {
   }
 
   /**
-   * Label bytes of a request to look up: a slice, equal to the {@link Entry} with the same bytes. Mutable and
-   * reused for every series of a request (never stored in the map, which only calls its equals).
+   * The label cache: entries by their label bytes, an open-addressing table (linear probing, at most half
+   * full) of entry references. Lookups take no lock: entries are immutable but for their hint, inserts go
+   * into free slots (a reader that misses one learns the labels and finds it under the lock), and a grown
+   * table is filled before it is published. Compared with a ConcurrentHashMap it saves the node between
+   * slot and entry, one cache miss per series, and it lets {@link #resolve} load slots directly.
    */
-  private static final class Probe {
+  private static final class LabelTable {
     private static final java.lang.invoke.VarHandle LONGS =
         java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-    byte[] b;
-    int off;
-    int len;
-    int hash;
+    private final int initialSlots;
+    private volatile Entry[] slots;
+    private int size; // guarded by this
 
-    Probe set(byte[] b, int off, int len) {
-      this.b = b;
-      this.off = off;
-      this.len = len;
-      hash = hash(b, off, len);
-      return this;
+    LabelTable(int expected) {
+      initialSlots = Integer.highestOneBit(Math.max(16, expected) - 1) << 2; // at most half full at expected
+      slots = new Entry[initialSlots];
+    }
+
+    Entry[] slots() {
+      return slots;
+    }
+
+    /** The entry for the label bytes in {@code s} (a table from {@link #slots}), or null. */
+    static Entry get(Entry[] s, byte[] b, int off, int len, int hash) {
+      int mask = s.length - 1;
+      for (int i = hash & mask; ; i = (i + 1) & mask) {
+        Entry e = s[i];
+        if (e == null) {
+          return null;
+        }
+        if (e.hash == hash && Arrays.equals(e.key, 0, e.key.length, b, off, off + len)) {
+          return e;
+        }
+      }
+    }
+
+    /** Adds {@code e} unless an entry for its bytes is there already; returns the one in the table. */
+    synchronized Entry putIfAbsent(Entry e) {
+      Entry[] s = slots;
+      Entry old = get(s, e.key, 0, e.key.length, e.hash);
+      if (old != null) {
+        return old;
+      }
+      if ((size + 1) * 2 > s.length) {
+        Entry[] grown = new Entry[s.length * 2];
+        for (Entry x : s) {
+          if (x != null) {
+            insert(grown, x);
+          }
+        }
+        s = grown;
+        insert(s, e);
+        slots = s; // published filled
+      } else {
+        insert(s, e);
+      }
+      size++;
+      return e;
+    }
+
+    private static void insert(Entry[] s, Entry e) {
+      int mask = s.length - 1;
+      int i = e.hash & mask;
+      while (s[i] != null) {
+        i = (i + 1) & mask;
+      }
+      s[i] = e;
+    }
+
+    synchronized int size() {
+      return size;
+    }
+
+    synchronized void clear() {
+      slots = new Entry[initialSlots];
+      size = 0;
     }
 
     /**
      * A hash over 8 bytes per step: the byte-wise {@code 31 * h + b} over a series' ~150 label bytes was
-     * 12% of the ingest CPU (JFR), one multiply latency per byte.
+     * 12% of the ingest CPU (JFR), one multiply latency per byte. Well mixed in the low bits, which pick
+     * the slot.
      */
     static int hash(byte[] b, int off, int len) {
       long h = len * 0x9E3779B97F4A7C15L;
@@ -446,16 +565,6 @@ final class WriteRequestDecoder {
       h = (h ^ tail) * 0x94D049BB133111EBL;
       h ^= h >>> 29;
       return (int) (h ^ (h >>> 32));
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Entry e && e.hash == hash && Arrays.equals(b, off, off + len, e.key, 0, e.key.length);
     }
   }
 
