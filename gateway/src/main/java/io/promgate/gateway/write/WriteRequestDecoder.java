@@ -42,10 +42,15 @@ final class WriteRequestDecoder {
   private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
 
   WriteRequestDecoder(int maxEntries) {
-    this.maxEntries = maxEntries;
     // Sized for the first 128k series (a table of 256k slots, 1 MiB): growing a map while senders look up
     // their series cost ~7% of the ingest CPU in the 100k-series benchmark (JFR: CHM transfer, ForwardingNode).
-    this.cache = new LabelTable(Math.min(maxEntries, 1 << 17));
+    this(maxEntries, Math.min(maxEntries, 1 << 17));
+  }
+
+  /** With the table sized for {@code presized} label sets (tests make it grow). */
+  WriteRequestDecoder(int maxEntries, int presized) {
+    this.maxEntries = maxEntries;
+    this.cache = new LabelTable(presized);
   }
 
   /**
