@@ -15,6 +15,8 @@
 # Before the lead wires the write endpoint into `promgate run`, point PROMGATE_URL at any server running
 # io.promgate.gateway.write.RemoteWriteHandler.
 #
+# Also prints each server's CPU seconds per million samples during the load (from /proc/<pid>/stat).
+#
 # Env: SERIES (100000), SAMPLES (10), SENDERS (4), BATCH (2000), BPS_SERIES (10000; 0 skips), PROMGATE_JAVA_OPTS,
 #      PROMGATE_URL (use an already running promgate's write URL instead of starting one; no RSS then),
 #      PROMGATE_JAR (another build to measure, e.g. a saved copy for before/after).
@@ -36,6 +38,9 @@ SNAPPY_JAR="$HOME/.m2/repository/org/xerial/snappy/snappy-java/$SNAPPY_VERSION/s
 
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# User + system CPU time of a process in clock ticks (fields 14 and 15 of /proc/<pid>/stat; the command name
+# in field 2 has no spaces for java/prometheus).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 load() { # url [series samples base_ms] -> prints the generator's figures
   java -Xmx3g -cp "$SNAPPY_JAR" "$ROOT/bench/RemoteWriteLoad.java" "$1" "${2:-$SERIES}" "${3:-$SAMPLES}" "$SENDERS" "$BATCH" ${4:-}
@@ -69,7 +74,9 @@ PROM_PID=$!
 PIDS+=("$PROM_PID")
 wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30
 PROM_RSS0=$(rss_kib "$PROM_PID")
+PROM_CPU0=$(cpu_ticks "$PROM_PID")
 PROM_OUT=$(load "http://127.0.0.1:$PROM_PORT/api/v1/write")
+PROM_CPU1=$(cpu_ticks "$PROM_PID")
 PROM_RSS1=$(rss_kib "$PROM_PID")
 PROM_DISK=$(du -sb "$WORK/prom" | cut -f1)
 kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null || true
@@ -77,7 +84,7 @@ kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null || true
 # --- promgate's bundled store.
 if [[ -n "${PROMGATE_URL:-}" ]]; then
   PG_OUT=$(load "$PROMGATE_URL")
-  PG_RSS0=0; PG_RSS1=0; PG_DISK=0
+  PG_RSS0=0; PG_RSS1=0; PG_DISK=0; PG_CPU0=0; PG_CPU1=0
 else
   JAR="${PROMGATE_JAR:-$ROOT/gateway/target/promgate.jar}"
   if [[ ! -f "$JAR" ]]; then (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package); fi
@@ -89,7 +96,9 @@ else
   PIDS+=("$PG_PID")
   wait_http "http://127.0.0.1:$GW_PORT/-/ready" 60
   PG_RSS0=$(rss_kib "$PG_PID")
+  PG_CPU0=$(cpu_ticks "$PG_PID")
   PG_OUT=$(load "http://127.0.0.1:$GW_PORT/api/v1/write")
+  PG_CPU1=$(cpu_ticks "$PG_PID")
   # A full GC first, so the JVM's RSS reflects live data (G1 gives memory back after it) rather than garbage
   # the collector has not needed to reclaim yet; Go's RSS likewise holds up to GOGC=100% garbage.
   command -v jcmd >/dev/null && jcmd "$PG_PID" GC.run >/dev/null 2>&1 || true
@@ -99,8 +108,8 @@ else
 fi
 
 for who in prometheus promgate; do
-  if [[ $who == prometheus ]]; then out=$PROM_OUT; r0=$PROM_RSS0; r1=$PROM_RSS1; disk=$PROM_DISK
-  else out=$PG_OUT; r0=$PG_RSS0; r1=$PG_RSS1; disk=$PG_DISK; fi
+  if [[ $who == prometheus ]]; then out=$PROM_OUT; r0=$PROM_RSS0; r1=$PROM_RSS1; disk=$PROM_DISK; c0=$PROM_CPU0; c1=$PROM_CPU1
+  else out=$PG_OUT; r0=$PG_RSS0; r1=$PG_RSS1; disk=$PG_DISK; c0=$PG_CPU0; c1=$PG_CPU1; fi
   errors=$(figure errors "$out")
   if [[ "$errors" != 0 ]]; then
     echo "ingest-vs-prometheus.sh: $who answered $errors requests with an error" >&2
@@ -110,6 +119,10 @@ for who in prometheus promgate; do
   echo "${who}_seconds: $(figure seconds "$out")"
   echo "${who}_rss_bytes_per_active_series: $(( (r1 - r0) * 1024 / SERIES )) (RSS $((r0 / 1024)) MiB idle, $((r1 / 1024)) MiB after)"
   awk -v d="$disk" -v n="$((SERIES * SAMPLES))" -v w="$who" 'BEGIN { printf "%s_disk_bytes_per_sample: %.2f\n", w, d / n }'
+  # CPU time the server spent during the load, per million samples: less sensitive to a busy machine than
+  # samples/s (0 with PROMGATE_URL).
+  awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v n="$((SERIES * SAMPLES))" -v w="$who" \
+    'BEGIN { printf "%s_cpu_seconds_per_million_samples: %.2f\n", w, c / hz / (n / 1e6) }'
 done
 if (( BPS_SERIES > 0 )); then
   [[ -n "${PG_PID:-}" ]] && { kill "$PG_PID"; wait "$PG_PID" 2>/dev/null || true; }

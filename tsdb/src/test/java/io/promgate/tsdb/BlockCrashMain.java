@@ -26,7 +26,8 @@ public final class BlockCrashMain {
   }
 
   static Storage open(Path root) throws Exception {
-    return Storage.open(root, StorageOptions.DEFAULT.withHeadWindow(Duration.ofHours(1)).withWalSegmentBytes(64 << 10),
+    // 16 KiB: several WAL segments (the checkpoint step needs closed ones), also with compressed records.
+    return Storage.open(root, StorageOptions.DEFAULT.withHeadWindow(Duration.ofHours(1)).withWalSegmentBytes(16 << 10),
         BlockOptions.DEFAULT, Clock.fixed(Instant.ofEpochMilli(BlockTestData.T0), ZoneOffset.UTC));
   }
 }

@@ -23,7 +23,7 @@ class CorruptionRecoveryTest {
   static final long H = 3600_000L;
   static final long T0 = BlockTestData.T0;
   static final StorageOptions OPTS = StorageOptions.DEFAULT.withHeadWindow(Duration.ofHours(1))
-      .withWalSegmentBytes(64 << 10);
+      .withWalSegmentBytes(16 << 10); // several segments, also with compressed records
 
   @TempDir
   Path dir;

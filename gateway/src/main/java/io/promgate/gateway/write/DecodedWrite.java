@@ -16,9 +16,13 @@ import java.util.List;
  * supplementary characters.
  *
  * @param limitsHit per-tenant label limits that refused series ({@code max-label-names-per-series}, ...)
+ * @param minTime oldest sample timestamp in {@code series} (Long.MAX_VALUE when none), found while decoding
+ *     so that the written-range notification need not walk every series again on the event loop
+ * @param maxTime newest sample timestamp in {@code series} (Long.MIN_VALUE when none)
  */
 record DecodedWrite(List<SeriesSamples> series, List<MetricMetadata> metadata, long samples,
-    long invalidSamples, String invalidExample, long histogramSamples, List<String> limitsHit) {
+    long invalidSamples, String invalidExample, long histogramSamples, List<String> limitsHit, long minTime,
+    long maxTime) {
 
   /** Why a label set (name/value pairs as sent, empty values included) is not acceptable, or null. */
   static String problem(String[] pairs) {

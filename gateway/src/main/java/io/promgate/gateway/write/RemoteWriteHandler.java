@@ -5,7 +5,6 @@ import io.promgate.gateway.metrics.LimitRefusals;
 import io.promgate.routing.config.IngestLimits;
 import io.promgate.tsdb.AppendResult;
 import io.promgate.tsdb.RejectReason;
-import io.promgate.tsdb.SeriesSamples;
 import io.promgate.tsdb.Storage;
 import io.promgate.tsdb.StorageUnavailableException;
 import io.vertx.core.Future;
@@ -259,8 +258,8 @@ public final class RemoteWriteHandler {
     }
     return Future.fromCompletionStage(storage.append(tenant, w.series(), w.metadata()), vertx.getOrCreateContext())
         .map(r -> {
-          if (r.accepted() > 0) {
-            notifyWritten(tenant, w.series());
+          if (r.accepted() > 0 && w.minTime() <= w.maxTime()) {
+            listener.written(tenant, w.minTime(), w.maxTime());
           }
           return answer(w, r);
         });
@@ -281,20 +280,6 @@ public final class RemoteWriteHandler {
       BUFFERS.set(b);
     }
     return b;
-  }
-
-  private void notifyWritten(String tenant, List<SeriesSamples> series) {
-    long mint = Long.MAX_VALUE;
-    long maxt = Long.MIN_VALUE;
-    for (SeriesSamples ss : series) {
-      for (long t : ss.timestamps()) {
-        mint = Math.min(mint, t);
-        maxt = Math.max(maxt, t);
-      }
-    }
-    if (mint <= maxt) {
-      listener.written(tenant, mint, maxt);
-    }
   }
 
   /** Status and message for a decoded request and what the store did with it (null: nothing to store). */

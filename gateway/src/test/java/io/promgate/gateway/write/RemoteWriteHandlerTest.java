@@ -255,4 +255,23 @@ class RemoteWriteHandlerTest {
     assertThat(send(h, "t1", CT, "snappy", body(series(labels, now - 5000, 3))).status()).isEqualTo(409);
     assertThat(heard).containsExactly("t1:" + (now - 2000) + "-" + (now - 1000));
   }
+
+  /**
+   * The decoder's cache entry for a label set also remembers the head series (SeriesHint) and is shared by
+   * all tenants: the same series sent to two tenants in turn must land in each tenant's own head.
+   */
+  @Test
+  void sameSeriesForTwoTenantsStaysApartThroughTheSharedLabelCache() throws Exception {
+    String[] labels = {"__name__", "shared", "job", "a"};
+    for (int i = 1; i <= 4; i++) {
+      assertThat(send("t1", body(series(labels, i * 1000L, i))).status()).isEqualTo(204);
+      assertThat(send("t2", body(series(labels, i * 1000L + 1, -i))).status()).isEqualTo(204);
+    }
+    assertThat(stored("t1", "shared")).containsExactly("{__name__=\"shared\", job=\"a\"}@1000=1.0",
+        "{__name__=\"shared\", job=\"a\"}@2000=2.0", "{__name__=\"shared\", job=\"a\"}@3000=3.0",
+        "{__name__=\"shared\", job=\"a\"}@4000=4.0");
+    assertThat(stored("t2", "shared")).containsExactly("{__name__=\"shared\", job=\"a\"}@1001=-1.0",
+        "{__name__=\"shared\", job=\"a\"}@2001=-2.0", "{__name__=\"shared\", job=\"a\"}@3001=-3.0",
+        "{__name__=\"shared\", job=\"a\"}@4001=-4.0");
+  }
 }

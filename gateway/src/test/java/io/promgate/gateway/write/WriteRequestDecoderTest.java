@@ -239,6 +239,57 @@ class WriteRequestDecoderTest {
     }
   }
 
+  /**
+   * The label table grows while several threads decode (lookups take no lock), a request may repeat a label
+   * set, and every series keeps its own labels; the second time each label set is the cached instance.
+   */
+  @Test
+  void labelTableGrowsUnderConcurrentDecodesAndKeepsEverySeriesApart() throws Exception {
+    WriteRequestDecoder d = new WriteRequestDecoder(1_000_000, 16);
+    int threads = 4;
+    int perThread = 3000;
+    List<byte[]> requests = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      WriteRequest.Builder w = WriteRequest.newBuilder();
+      for (int i = 0; i < perThread; i++) {
+        int id = (t * perThread + i) / 2; // threads share half their label sets with a neighbour
+        w.addTimeseries(TimeSeries.newBuilder()
+            .addLabels(Label.newBuilder().setName("__name__").setValue("m"))
+            .addLabels(Label.newBuilder().setName("id").setValue(Integer.toString(id)))
+            .addSamples(Sample.newBuilder().setTimestamp(id).setValue(id)));
+        if (i % 500 == 0) { // the same label set twice in one request
+          w.addTimeseries(TimeSeries.newBuilder()
+              .addLabels(Label.newBuilder().setName("__name__").setValue("m"))
+              .addLabels(Label.newBuilder().setName("id").setValue(Integer.toString(id)))
+              .addSamples(Sample.newBuilder().setTimestamp(id + 1).setValue(id)));
+        }
+      }
+      requests.add(w.build().toByteArray());
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 2; round++) {
+        List<java.util.concurrent.Future<DecodedWrite>> fs = new ArrayList<>();
+        for (byte[] req : requests) {
+          fs.add(pool.submit(() -> decode(d, req)));
+        }
+        for (java.util.concurrent.Future<DecodedWrite> f : fs) {
+          DecodedWrite w = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+          assertThat(w.invalidSamples()).isZero();
+          for (SeriesSamples s : w.series()) {
+            assertThat(s.labels().get("id")).isEqualTo(Long.toString((long) s.values()[0]));
+          }
+        }
+      }
+      assertThat(d.cachedSeries()).isEqualTo(threads * perThread / 2);
+      DecodedWrite again = decode(d, requests.get(0));
+      assertThat((Object) again.series().get(0).labels()).isSameAs(decode(d, requests.get(0)).series().get(0).labels());
+      assertThat((Object) again.series().get(1).labels()).isSameAs(again.series().get(2).labels()); // repeated set
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void cachedLabelsAreOneInstanceAndLimitsAreCheckedPerTenant() throws Exception {
     WriteRequest req = WriteRequest.newBuilder().addTimeseries(TimeSeries.newBuilder()

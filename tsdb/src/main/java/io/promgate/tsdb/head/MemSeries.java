@@ -23,6 +23,10 @@ public final class MemSeries {
 
   private final int ref;
   private final Labels labels;
+  /** The head holding this series, for {@link SeriesHint}s shared between tenants (fits the padding). */
+  final Head owner;
+  /** Set (under the tenant lock) when head truncation drops the series, so that hints stop using it. */
+  boolean removed;
   private XorChunk[] closed = NO_CHUNKS;
   private XorAppender open;
   /** Last appended sample; read by the append path (under the tenant lock) for ordering checks. */
@@ -35,7 +39,8 @@ public final class MemSeries {
   long pendingT;
   double pendingV;
 
-  MemSeries(int ref, Labels labels) {
+  MemSeries(Head owner, int ref, Labels labels) {
+    this.owner = owner;
     this.ref = ref;
     this.labels = labels;
   }

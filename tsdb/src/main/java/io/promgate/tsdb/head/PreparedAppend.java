@@ -17,13 +17,21 @@ import java.util.Map;
 public final class PreparedAppend {
   final List<MemSeries> newSeries = new ArrayList<>();
   final List<MetricMetadata> metadata = new ArrayList<>();
-  MemSeries[] series = new MemSeries[16];
-  long[] ts = new long[16];
-  double[] vs = new double[16];
+  MemSeries[] series;
+  long[] ts;
+  double[] vs;
   int n;
   long duplicatesIgnored;
   private final Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
   private final Map<RejectReason, String> examples = new EnumMap<>(RejectReason.class);
+
+  /** With room for {@code expected} accepted samples before the arrays grow. */
+  PreparedAppend(int expected) {
+    int cap = Math.max(16, expected);
+    series = new MemSeries[cap];
+    ts = new long[cap];
+    vs = new double[cap];
+  }
 
   void accept(MemSeries s, long t, double v) {
     if (n == ts.length) {

@@ -4,20 +4,32 @@ import io.promgate.model.Labels;
 import io.promgate.tsdb.MetricMetadata;
 import io.promgate.tsdb.head.MemSeries;
 import io.promgate.tsdb.head.PreparedAppend;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
+import org.xerial.snappy.Snappy;
 
 /**
  * Encoding of WAL records. Each record is framed as {@code [u32 length][u32 CRC32C of payload][payload]},
  * big-endian, and the payload's first byte is its type:
  * <ul>
  *   <li>1 series: {@code uvarint n, n × (uvarint ref, uvarint labelCount, labelCount × (string name, string value))}</li>
- *   <li>2 samples: {@code uvarint n, n × (uvarint ref, varint t - previous t, 8 bytes value bits)}</li>
+ *   <li>2 samples (read only; written before type 5): {@code uvarint n, n × (uvarint ref, varint t - previous t,
+ *       8 bytes value bits)}</li>
  *   <li>3 metadata: {@code uvarint n, n × (string family, string type, string help, string unit)}</li>
  *   <li>4 segment end: no body; written as the last record of a segment before the next one is started</li>
+ *   <li>5 samples: {@code uvarint n, n × (varint ref - previous ref, varint t - previous t, 8 bytes value bits)},
+ *       previous ref and t starting at 0</li>
  * </ul>
- * Strings are a uvarint byte length and UTF-8. This is promgate's own format, not Prometheus' WAL, which
- * is why the directory is called {@code wal-promgate}: {@code promtool tsdb dump} must not mistake it.
+ * Strings are a uvarint byte length and UTF-8; varints are zigzag-encoded. A type byte with the high bit set
+ * ({@link #COMPRESSED}) is followed by the snappy-compressed body of the record type in the low bits (the
+ * CRC covers what is stored): as in Prometheus' WAL, label sets and the small deltas compress well, which
+ * means fewer bytes for every group-commit fsync. Records that do not get smaller are stored as they are,
+ * as is everything with {@code -Dpromgate.wal.compress=false}. WALs written before type 5 and compression
+ * replay unchanged; older promgate versions cannot read the new records.
+ *
+ * <p>This is promgate's own format, not Prometheus' WAL, which is why the directory is called
+ * {@code wal-promgate}: {@code promtool tsdb dump} must not mistake it.
  */
 public final class WalRecords {
   static final int HEADER = 8;
@@ -26,51 +38,63 @@ public final class WalRecords {
   static final byte METADATA = 3;
   /** Last record of every closed segment: lets replay notice a segment that lost its tail. */
   static final byte SEGMENT_END = 4;
+  static final byte SAMPLES_DELTA = 5;
+  /** Flag in the type byte: the body is snappy-compressed. */
+  static final int COMPRESSED = 0x80;
+  /** A compressed body that claims to decode to more than this is corrupt (records are far smaller). */
+  private static final int MAX_DECOMPRESSED = 1 << 30;
+  private static final boolean COMPRESS = Boolean.parseBoolean(System.getProperty("promgate.wal.compress", "true"));
 
   private WalRecords() {
   }
 
   /** Frames for everything a prepared append must make durable; empty when it holds nothing new. */
   public static byte[] encode(PreparedAppend p) {
-    Out out = new Out(64 + p.sampleCount() * 14);
+    return encode(p, COMPRESS);
+  }
+
+  static byte[] encode(PreparedAppend p, boolean compress) {
+    Out out = new Out(64 + p.sampleCount() * (compress ? 8 : 12));
+    Out body = new Out(64 + p.sampleCount() * 12);
     if (!p.newSeries().isEmpty()) {
-      int start = out.begin(SERIES);
-      out.uvarint(p.newSeries().size());
+      body.uvarint(p.newSeries().size());
       for (MemSeries s : p.newSeries()) {
-        out.uvarint(s.ref());
+        body.uvarint(s.ref());
         Labels l = s.labels();
-        out.uvarint(l.size());
+        body.uvarint(l.size());
         for (int i = 0; i < l.size(); i++) {
-          out.string(l.name(i));
-          out.string(l.value(i));
+          body.string(l.name(i));
+          body.string(l.value(i));
         }
       }
-      out.end(start);
+      out.record(SERIES, body, compress);
     }
     if (p.sampleCount() > 0) {
-      int start = out.begin(SAMPLES);
-      out.uvarint(p.sampleCount());
-      long prev = 0;
+      body.reset();
+      body.uvarint(p.sampleCount());
+      long prevRef = 0;
+      long prevT = 0;
       for (int i = 0; i < p.sampleCount(); i++) {
-        out.uvarint(p.sampleRef(i));
+        long ref = p.sampleRef(i);
+        body.varint(ref - prevRef);
+        prevRef = ref;
         long t = p.sampleTimestamp(i);
-        long d = t - prev;
-        out.uvarint((d << 1) ^ (d >> 63));
-        prev = t;
-        out.longBE(Double.doubleToRawLongBits(p.sampleValue(i)));
+        body.varint(t - prevT);
+        prevT = t;
+        body.longBE(Double.doubleToRawLongBits(p.sampleValue(i)));
       }
-      out.end(start);
+      out.record(SAMPLES_DELTA, body, compress);
     }
     if (!p.metadata().isEmpty()) {
-      int start = out.begin(METADATA);
-      out.uvarint(p.metadata().size());
+      body.reset();
+      body.uvarint(p.metadata().size());
       for (MetricMetadata m : p.metadata()) {
-        out.string(m.metricFamily());
-        out.string(m.type());
-        out.string(m.help());
-        out.string(m.unit());
+        body.string(m.metricFamily());
+        body.string(m.type());
+        body.string(m.help());
+        body.string(m.unit());
       }
-      out.end(start);
+      out.record(METADATA, body, compress);
     }
     return out.toByteArray();
   }
@@ -88,6 +112,14 @@ public final class WalRecords {
    * for the segment-end record.
    */
   static boolean decode(byte[] buf, int off, int len, WalVisitor v) {
+    if (len > 0 && (buf[off] & COMPRESSED) != 0) {
+      byte[] plain = uncompress(buf, off + 1, len - 1);
+      plain[0] = (byte) (buf[off] & ~COMPRESSED);
+      if (plain[0] == SEGMENT_END) {
+        throw new IllegalArgumentException("compressed segment-end record");
+      }
+      return decode(plain, 0, plain.length, v);
+    }
     In in = new In(buf, off, off + len);
     byte type = in.b();
     if (type == SEGMENT_END) {
@@ -130,6 +162,27 @@ public final class WalRecords {
           v.sample(refs[i], ts[i], Double.longBitsToDouble(vs[i]));
         }
       }
+      case SAMPLES_DELTA -> {
+        int[] refs = new int[n];
+        long[] ts = new long[n];
+        long[] vs = new long[n];
+        long prevRef = 0;
+        long prevT = 0;
+        for (int i = 0; i < n; i++) {
+          prevRef += in.varint();
+          if (prevRef <= 0 || prevRef > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("bad series ref " + prevRef);
+          }
+          refs[i] = (int) prevRef;
+          prevT += in.varint();
+          ts[i] = prevT;
+          vs[i] = in.longBE();
+        }
+        in.expectEnd();
+        for (int i = 0; i < n; i++) {
+          v.sample(refs[i], ts[i], Double.longBitsToDouble(vs[i]));
+        }
+      }
       case METADATA -> {
         MetricMetadata[] ms = new MetricMetadata[n];
         for (int i = 0; i < n; i++) {
@@ -143,6 +196,26 @@ public final class WalRecords {
       default -> throw new IllegalArgumentException("unknown WAL record type " + type);
     }
     return true;
+  }
+
+  /** The body, decompressed after a free byte for the record type. */
+  private static byte[] uncompress(byte[] buf, int off, int len) {
+    try {
+      if (len <= 0 || !Snappy.isValidCompressedBuffer(buf, off, len)) {
+        throw new IllegalArgumentException("corrupt compressed WAL record");
+      }
+      int n = Snappy.uncompressedLength(buf, off, len);
+      if (n < 0 || n > MAX_DECOMPRESSED) {
+        throw new IllegalArgumentException("implausible decompressed WAL record length " + n);
+      }
+      byte[] out = new byte[n + 1]; // the type byte goes first
+      if (Snappy.uncompress(buf, off, len, out, 1) != n) {
+        throw new IllegalArgumentException("corrupt compressed WAL record");
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("corrupt compressed WAL record: " + e.getMessage(), e);
+    }
   }
 
   /** A growable byte buffer; ByteArrayOutputStream would take a monitor on every byte. */
@@ -173,6 +246,37 @@ public final class WalRecords {
 
     byte[] toByteArray() {
       return java.util.Arrays.copyOf(buf, count);
+    }
+
+    void reset() {
+      count = 0;
+    }
+
+    /**
+     * Appends a framed record of {@code type} with {@code body} (a type-less payload), snappy-compressed
+     * when asked and when that makes it smaller.
+     */
+    void record(byte type, Out body, boolean compress) {
+      if (compress && body.count >= 32) {
+        int max = Snappy.maxCompressedLength(body.count);
+        int start = begin((byte) (type | COMPRESSED));
+        ensure(max);
+        int n;
+        try {
+          n = Snappy.compress(body.buf, 0, body.count, buf, count);
+        } catch (IOException e) {
+          throw new IllegalStateException("snappy compression failed", e);
+        }
+        if (n < body.count) {
+          count += n;
+          end(start);
+          return;
+        }
+        count = start; // not smaller: store it plain
+      }
+      int start = begin(type);
+      write(body.buf, 0, body.count);
+      end(start);
     }
 
     int begin(byte type) {
@@ -206,6 +310,10 @@ public final class WalRecords {
         x >>>= 7;
       }
       buf[count++] = (byte) x;
+    }
+
+    void varint(long x) {
+      uvarint((x << 1) ^ (x >> 63));
     }
 
     void longBE(long x) {
@@ -250,6 +358,11 @@ public final class WalRecords {
         }
       }
       throw new IllegalArgumentException("varint too long");
+    }
+
+    long varint() {
+      long zz = uvarint();
+      return (zz >>> 1) ^ -(zz & 1);
     }
 
     int count() {
