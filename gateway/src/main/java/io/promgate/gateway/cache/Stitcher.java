@@ -1,6 +1,9 @@
 package io.promgate.gateway.cache;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,7 +59,7 @@ final class Stitcher {
   }
 
   /** The points of one series in one piece, cut to the piece: floats {@code [flo, fhi)}, histograms {@code [hlo, hhi)}. */
-  private record Run(SeriesPoints s, int piece, int flo, int fhi, int hlo, int hhi) {}
+  record Run(SeriesPoints s, int piece, int flo, int fhi, int hlo, int hhi) {}
 
   private static final Comparator<Run> RUN_ORDER = (x, y) -> {
     int c = SeriesPoints.LABEL_ORDER.compare(x.s().labels(), y.s().labels());
@@ -65,6 +68,20 @@ final class Stitcher {
 
   /** The JSON answer of {@code stitch(pieces)}, byte for byte, written without building the join. */
   static Buffer render(List<Piece> pieces) {
+    return render(prepare(pieces));
+  }
+
+  static Buffer render(Rendering r) {
+    ByteBuf out = Unpooled.buffer(r.size());
+    r.writeTo(out);
+    return BufferInternal.buffer(out);
+  }
+
+  /**
+   * The runs of the stitched answer in output order, and an upper bound of its size: what {@link #render}
+   * needs, so that a caller can choose where the bytes go (a pooled direct buffer the socket writes from).
+   */
+  static Rendering prepare(List<Piece> pieces) {
     List<Run> runs = new ArrayList<>();
     long size = MatrixJson.HEAD.length + MatrixJson.TAIL.length;
     for (int p = 0; p < pieces.size(); p++) {
@@ -84,27 +101,33 @@ final class Stitcher {
     }
     // Each piece is already in label order: the sort merges a few sorted runs.
     runs.sort(RUN_ORDER);
-    Buffer out = Buffer.buffer((int) Math.min(Integer.MAX_VALUE - 8, size));
-    out.appendBytes(MatrixJson.HEAD);
-    for (int i = 0; i < runs.size(); ) {
-      int j = i + 1;
-      while (j < runs.size() && SeriesPoints.LABEL_ORDER.compare(runs.get(i).s().labels(), runs.get(j).s().labels()) == 0) {
-        j++;
+    return new Rendering(runs, (int) Math.min(Integer.MAX_VALUE - 8, size));
+  }
+
+  /** A stitched answer ready to be written: {@code size} bounds its length from above. */
+  record Rendering(List<Run> runs, int size) {
+    void writeTo(ByteBuf out) {
+      out.writeBytes(MatrixJson.HEAD);
+      for (int i = 0; i < runs.size(); ) {
+        int j = i + 1;
+        while (j < runs.size() && SeriesPoints.LABEL_ORDER.compare(runs.get(i).s().labels(), runs.get(j).s().labels()) == 0) {
+          j++;
+        }
+        if (i > 0) {
+          out.writeByte(',');
+        }
+        out.writeBytes(MatrixJson.METRIC).writeBytes(runs.get(i).s().metric());
+        points(out, MatrixJson.VALUES, runs, i, j, true);
+        points(out, MatrixJson.HISTOGRAMS, runs, i, j, false);
+        out.writeByte('}');
+        i = j;
       }
-      if (i > 0) {
-        out.appendByte((byte) ',');
-      }
-      out.appendBytes(MatrixJson.METRIC).appendBytes(runs.get(i).s().metric());
-      points(out, MatrixJson.VALUES, runs, i, j, true);
-      points(out, MatrixJson.HISTOGRAMS, runs, i, j, false);
-      out.appendByte((byte) '}');
-      i = j;
+      out.writeBytes(MatrixJson.TAIL);
     }
-    return out.appendBytes(MatrixJson.TAIL);
   }
 
   /** The float or histogram points of runs {@code [i, j)} of one series, as one JSON array, if any. */
-  private static void points(Buffer out, byte[] key, List<Run> runs, int i, int j, boolean floats) {
+  private static void points(ByteBuf out, byte[] key, List<Run> runs, int i, int j, boolean floats) {
     int last = -1;
     for (int k = i; k < j; k++) {
       Run r = runs.get(k);
@@ -115,16 +138,16 @@ final class Stitcher {
     if (last < 0) {
       return;
     }
-    out.appendBytes(key);
+    out.writeBytes(key);
     for (int k = i; k <= last; k++) {
       Run r = runs.get(k);
       Points p = floats ? r.s().floats() : r.s().histograms();
       int from = p.offset(floats ? r.flo() : r.hlo());
       int to = p.offset(floats ? r.fhi() : r.hhi());
       // Every point is stored with a trailing comma: the array's last one is dropped.
-      out.appendBytes(p.data(), from, (k == last ? to - 1 : to) - from);
+      out.writeBytes(p.data(), from, (k == last ? to - 1 : to) - from);
     }
-    out.appendByte((byte) ']');
+    out.writeByte(']');
   }
 
   private static final class Acc {
